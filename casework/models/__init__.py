@@ -1,0 +1,20 @@
+from .cases import Case, Channel
+from .documents import Attachment, private_storage
+from .history import AppendOnlyError, TransitionLog
+from .numbering import NumberSequence
+from .parties import Organisation, Person
+from .units import ClerkProfile, TerritorialUnit
+
+__all__ = [
+    "AppendOnlyError",
+    "Attachment",
+    "Case",
+    "Channel",
+    "ClerkProfile",
+    "NumberSequence",
+    "Organisation",
+    "Person",
+    "TerritorialUnit",
+    "TransitionLog",
+    "private_storage",
+]

@@ -1,0 +1,20 @@
+"""Test settings: the same code as production, fast hashing, eager Celery unless a test asks for a worker.
+
+DATABASE_URL / CELERY_BROKER_URL are honoured (CI points them at PostgreSQL and Redis).
+"""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+AXES_ENABLED = True
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"], "level": "WARNING"},
+}

@@ -1,0 +1,1 @@
+"""Models of this service arrive with its issue."""

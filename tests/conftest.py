@@ -1,0 +1,29 @@
+"""Shared fixtures. PostgreSQL-only tests carry @pytest.mark.postgres and are skipped, loudly, on SQLite."""
+
+import pytest
+from django.conf import settings
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    if _on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/permit_office")
+    skipped = [item for item in items if "postgres" in item.keywords]
+    for item in skipped:
+        item.add_marker(skip)
+    config._postgres_skipped = len(skipped)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    count = getattr(config, "_postgres_skipped", 0)
+    if count:
+        terminalreporter.write_line(
+            f"!!! {count} PostgreSQL tests (row locks, races, triggers) were SKIPPED on SQLite. "
+            "Run them with DATABASE_URL=postgres://postgres@127.0.0.1:5432/permit_office make test",
+            red=True,
+            bold=True,
+        )
