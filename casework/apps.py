@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CaseworkConfig(AppConfig):
-    verbose_name = "Casework"
     name = "casework"
+    verbose_name = _("Casework")
+
+    def ready(self) -> None:
+        from .roles import sync_role_permissions
+
+        # Runs after every app's migrations so that permissions of services that land later are granted.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="casework.sync_role_permissions")

@@ -6,4 +6,5 @@ app_name = "casework"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("documents/attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -26,6 +26,8 @@ class Case(models.Model):
     """
 
     NUMBER_PREFIX: str = ""  # "QC", "LIP", ...
+    STATE_FIELD = "status"
+    OPEN_STATES: tuple[str, ...] = ()  # states whose deadlines still run
 
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=30)
@@ -39,6 +41,13 @@ class Case(models.Model):
     step_name = models.CharField(_("current step"), max_length=60, blank=True)
     step_deadline = models.DateField(_("step deadline"), null=True, blank=True, db_index=True)
     due_date = models.DateField(_("final due date"), null=True, blank=True)
+    # The basis of each deadline, so a calendar change can recompute it (casework.deadlines).
+    step_started_on = models.DateField(null=True, blank=True, editable=False)
+    step_term_days = models.SmallIntegerField(null=True, blank=True, editable=False)
+    step_term_unit = models.CharField(max_length=10, blank=True, editable=False)
+    due_started_on = models.DateField(null=True, blank=True, editable=False)
+    due_term_days = models.SmallIntegerField(null=True, blank=True, editable=False)
+    due_term_unit = models.CharField(max_length=10, blank=True, editable=False)
     deadline_explanation = models.TextField(_("how the deadline was counted"), blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("responsible clerk"), null=True, blank=True,

@@ -1,0 +1,223 @@
+"""Clerk screens shared by every service: unit scoping, the work queue, history, documents and
+transition buttons that go through ``casework.services.run_transition`` (never straight to the FSM)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .access import can_access_case, scope_to_unit
+from .actors import Actor
+from .exceptions import ServiceError
+from .models import Attachment, ClerkProfile, Organisation, Person, TerritorialUnit, TransitionLog
+from .services import available_transitions, run_transition
+
+DUE_SOON_WORKING_DAYS = 1
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(ReadOnlyAdminMixin, GenericTabularInline):
+    model = TransitionLog
+    ct_field = "case_type"
+    ct_fk_field = "case_id"
+    extra = 0
+    can_delete = False
+    fields = ("at", "transition", "from_state", "to_state", "actor_label", "reason", "deadline", "deadline_breached")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    verbose_name_plural = _("history")
+
+
+class AttachmentInline(ReadOnlyAdminMixin, GenericTabularInline):
+    model = Attachment
+    ct_field = "case_type"
+    ct_fk_field = "case_id"
+    extra = 0
+    fields = ("doc_type", "download", "content_type", "size", "uploaded_at", "uploaded_by")
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("casework:attachment", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_filename)
+
+
+class TransitionForm(forms.Form):
+    """The default form behind a transition button: a reason, and the version the clerk saw."""
+
+    reason = forms.CharField(label=_("Reason / comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def transition_kwargs(self) -> dict:
+        return {}
+
+
+class CaseAdmin(admin.ModelAdmin):
+    """Base admin for every service's application model."""
+
+    list_display = ("number", "kind", "status_label", "step_name", "deadline_badge", "due_date", "unit", "channel")
+    list_filter = ("kind", "channel", "unit", "assigned_to")
+    search_fields = ("number",)
+    ordering = ("step_deadline", "received_at")
+    inlines = [AttachmentInline, HistoryInline]
+    readonly_fields = ("number", "version", "registered_on", "step_name", "step_deadline", "due_date",
+                       "deadline_explanation", "received_at")
+    change_form_template = "admin/casework/case_change_form.html"
+    # transition name -> form class (subclass of TransitionForm) for transitions that need input
+    transition_forms: dict[str, type[TransitionForm]] = {}
+
+    def get_queryset(self, request):
+        return scope_to_unit(super().get_queryset(request).select_related("unit"), request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_access_case(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_access_case(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases are records; they end by transitions, never by deletion
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=_("step deadline"), ordering="step_deadline")
+    def deadline_badge(self, obj):
+        if not obj.step_deadline:
+            return "—"
+        today = timezone.localdate()
+        if obj.step_deadline < today:
+            css, label = "overdue", _("overdue")
+        elif obj.step_deadline == today:
+            css, label = "due-soon", _("due today")
+        else:
+            css, label = "on-time", ""
+        return format_html(
+            '<span class="deadline {}" title="{}">{} {}</span>', css, obj.deadline_explanation,
+            obj.step_deadline.strftime("%d.%m.%Y"), label,
+        )
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("<path:object_id>/transition/<str:name>/", self.admin_site.admin_view(self.transition_view),
+                 name="%s_%s_transition" % info),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            info = self.model._meta.app_label, self.model._meta.model_name
+            extra_context["transitions"] = [
+                {"name": name, "label": self.transition_label(name),
+                 "url": reverse("admin:%s_%s_transition" % info, args=[obj.pk, name])}
+                for name in available_transitions(obj, Actor.clerk(request.user))
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_label(self, name: str) -> str:
+        method = getattr(self.model, name, None)
+        custom = getattr(getattr(method, "_django_fsm", None), "transitions", {})
+        for transition in custom.values():
+            label = transition.custom.get("label")
+            if label:
+                return str(label)
+        return name.replace("_", " ")
+
+    def transition_view(self, request, object_id, name):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        form_class = self.transition_forms.get(name, TransitionForm)
+        change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    run_transition(
+                        self.model, obj.pk, name, actor=Actor.clerk(request.user),
+                        reason=form.cleaned_data.get("reason", ""), expected_version=form.cleaned_data["version"],
+                        **form.transition_kwargs(),
+                    )
+                except ServiceError as exc:
+                    messages.error(request, f"{exc.detail}")
+                else:
+                    messages.success(request, _("Done: %(action)s.") % {"action": self.transition_label(name)})
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = form_class(initial={"version": obj.version})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "action_label": self.transition_label(name),
+            "change_url": change_url,
+            "title": f"{obj.number}: {self.transition_label(name)}",
+        }
+        return TemplateResponse(request, "admin/casework/transition_form.html", context)
+
+
+class ClerkProfileInline(admin.StackedInline):
+    model = ClerkProfile
+    can_delete = False
+    verbose_name_plural = _("territorial unit")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ClerkUserAdmin(UserAdmin):
+    inlines = [ClerkProfileInline]
+
+
+@admin.register(TerritorialUnit)
+class TerritorialUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ru", "name_kk", "level", "parent")
+    search_fields = ("code", "name_ru", "name_kk")
+    list_filter = ("level",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("surname", "given_name", "patronymic", "citizenship", "birth_date")
+    search_fields = ("surname", "given_name", "iin", "passport_number")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "bin", "iin")
+    search_fields = ("name", "bin", "iin")
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case_number", "at", "transition", "from_state", "to_state", "actor_label", "deadline_breached")
+    list_filter = ("transition", "deadline_breached")
+    search_fields = ("case_number",)
+    date_hierarchy = "at"

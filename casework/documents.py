@@ -1,0 +1,102 @@
+"""Attached documents: checked by content (PDF, JPEG, PNG only), at most 10 MB, stored outside the web root.
+
+The file name an applicant gives is kept only as a label; what the file *is* comes from its
+bytes (the ``filetype`` library reads the magic numbers), so a program renamed to ``.pdf``
+is refused.
+"""
+
+import hashlib
+import os
+
+import filetype
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import InvalidDocument
+from .models import Attachment, Case
+
+ACCEPTED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+# Every document type any service accepts (API.md and the acts' requirement lists); services add theirs.
+DOCUMENT_TYPES: dict[str, object] = {
+    "identity_document": _("identity document"),
+    "education_document": _("education document (recognised / nostrified, with notarised translation)"),
+    "english_certificate": _("English-teaching certificate"),
+    "work_experience": _("proof of work experience (notarised copy with translation)"),
+    "labour_contract": _("labour contract"),
+    "previous_certificate": _("the certificate being extended or re-issued"),
+    "changed_identity_document": _("identity document after the change"),
+    "other": _("other document"),
+}
+
+
+def register_document_types(types: dict[str, object]) -> None:
+    DOCUMENT_TYPES.update(types)
+
+
+def clean_filename(name: str) -> str:
+    name = os.path.basename((name or "").replace("\\", "/")).strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[:200] or "document"
+
+
+def sniff(content: bytes) -> str | None:
+    """The MIME type the bytes really are, if it is one we accept; else None."""
+    kind = filetype.guess(content[:8192])
+    if kind is None or kind.mime not in ACCEPTED_TYPES:
+        return None
+    return kind.mime
+
+
+def validate_document(doc_type: str, filename: str, content: bytes, field: str = "documents") -> str:
+    """Return the sniffed MIME type or raise InvalidDocument naming the field and the problem."""
+    if doc_type not in DOCUMENT_TYPES:
+        raise InvalidDocument(
+            _("Unknown document type."),
+            code="unknown_document_type",
+            invalid_params=[{"name": f"{field}.type", "code": "unknown_document_type",
+                             "reason": str(_("Unknown document type: %(t)s") % {"t": doc_type})}],
+        )
+    if not content:
+        raise InvalidDocument(
+            _("The file is empty."),
+            code="empty_file",
+            invalid_params=[{"name": field, "code": "empty_file", "reason": str(_("The file is empty."))}],
+        )
+    if len(content) > settings.UPLOAD_MAX_BYTES:
+        reason = _("The file is %(size).1f MB; at most %(max)d MB is accepted.") % {
+            "size": len(content) / 1048576,
+            "max": settings.UPLOAD_MAX_BYTES // 1048576,
+        }
+        raise InvalidDocument(reason, code="file_too_large",
+                              invalid_params=[{"name": field, "code": "file_too_large", "reason": str(reason)}])
+    mime = sniff(content)
+    if mime is None:
+        reason = _("“%(name)s” is not a PDF, JPEG or PNG file (checked by its content, not its name).") % {
+            "name": clean_filename(filename)
+        }
+        raise InvalidDocument(reason, code="unsupported_file_type",
+                              invalid_params=[{"name": field, "code": "unsupported_file_type", "reason": str(reason)}])
+    return mime
+
+
+def attach(case: Case, doc_type: str, filename: str, content: bytes, *, uploaded_by: str = "",
+           field: str = "documents") -> Attachment:
+    mime = validate_document(doc_type, filename, content, field)
+    attachment = Attachment(
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
+        doc_type=doc_type,
+        original_filename=clean_filename(filename),
+        content_type=mime,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_at=timezone.now(),
+        uploaded_by=uploaded_by[:150],
+    )
+    attachment.file.save(f"upload.{ACCEPTED_TYPES[mime]}", ContentFile(content), save=False)
+    attachment.save()
+    return attachment
