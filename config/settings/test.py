@@ -18,3 +18,6 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"], "level": "WARNING"},
 }
+
+# A minimal concrete case model for the casework tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.caseapp"]  # noqa: F405
