@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('case_id', models.PositiveBigIntegerField()),
                 ('doc_type', models.CharField(max_length=60, verbose_name='document type')),
                 ('original_filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('file', models.FileField(max_length=255, storage=django.core.files.storage.FileSystemStorage(base_url=None, location=pathlib.PurePosixPath('/work/main/var/private')), upload_to=casework.models.documents.attachment_path)),
+                ('file', models.FileField(max_length=255, storage=casework.models.documents.get_private_storage, upload_to=casework.models.documents.attachment_path)),
                 ('content_type', models.CharField(max_length=60, verbose_name='content type')),
                 ('size', models.PositiveIntegerField(verbose_name='size, bytes')),
                 ('sha256', models.CharField(max_length=64)),

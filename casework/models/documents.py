@@ -19,6 +19,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage():
+    """The storage as a callable, so migrations reference it instead of freezing a path."""
+    return private_storage
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # Never the applicant's file name on disk: it may carry personal data or path tricks.
     return f"attachments/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
@@ -32,7 +37,7 @@ class Attachment(models.Model):
     case = GenericForeignKey("case_type", "case_id")
     doc_type = models.CharField(_("document type"), max_length=60)
     original_filename = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=255)
+    file = models.FileField(storage=get_private_storage, upload_to=attachment_path, max_length=255)
     content_type = models.CharField(_("content type"), max_length=60)
     size = models.PositiveIntegerField(_("size, bytes"))
     sha256 = models.CharField(max_length=64)
