@@ -221,3 +221,5 @@ class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("transition", "deadline_breached")
     search_fields = ("case_number",)
     date_hierarchy = "at"
+
+from . import admin_api  # noqa: E402, F401  API clients, webhooks, outbox, idempotency records

@@ -12,3 +12,8 @@ class CaseworkConfig(AppConfig):
 
         # Runs after every app's migrations so that permissions of services that land later are granted.
         post_migrate.connect(sync_role_permissions, dispatch_uid="casework.sync_role_permissions")
+
+        from .schedules import sync_after_migrate
+
+        # `migrate` installs the periodic jobs registered in casework.schedules into django-celery-beat.
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="casework.sync_periodic_tasks")

@@ -1,3 +1,4 @@
+from .api import API_SCOPES, ApiClient, IdempotencyRecord, OutboxMessage, WebhookSubscription
 from .cases import Case, Channel
 from .documents import Attachment, private_storage
 from .history import AppendOnlyError, TransitionLog
@@ -6,6 +7,11 @@ from .parties import Organisation, Person
 from .units import ClerkProfile, TerritorialUnit
 
 __all__ = [
+    "API_SCOPES",
+    "ApiClient",
+    "IdempotencyRecord",
+    "OutboxMessage",
+    "WebhookSubscription",
     "AppendOnlyError",
     "Attachment",
     "Case",

@@ -1,0 +1,26 @@
+"""Celery jobs of the shared API infrastructure. Thin and idempotent: each may run twice or be killed
+midway without losing or doubling anything (STYLE.md "Tasks"). Their schedules: casework.schedules."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from casework import outbox
+from casework.api.idempotency import RETENTION_HOURS
+from casework.models import IdempotencyRecord
+
+
+@shared_task(ignore_result=True)
+def deliver_outbox(message_ids: list[int] | None = None, limit: int = 200) -> dict:
+    """Send due webhook messages: the ones just published (``message_ids``) or, from the periodic
+    sweep, every due pending one (``message_ids`` None)."""
+    return outbox.deliver_due(message_ids=message_ids, limit=limit)
+
+
+@shared_task(ignore_result=True)
+def purge_idempotency_records(older_than_hours: int = RETENTION_HOURS) -> int:
+    """API.md keeps keys at least 24 hours; we keep them 48 and then forget them."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
