@@ -70,14 +70,15 @@ def request_fingerprint(request) -> str:
 
 
 def _replay(record: IdempotencyRecord) -> Response:
-    response = Response(record.response_body, status=record.response_status, headers=record.response_headers or None)
+    data = json.loads(record.response_body) if record.response_body else None
+    response = Response(data, status=record.response_status, headers=record.response_headers or None)
     response["Idempotent-Replayed"] = "true"
     return response
 
 
-def _as_json(data):
-    """The body exactly as a client receives it, so the first response and every replay are identical."""
-    return json.loads(JSONRenderer().render(data)) if data is not None else None
+def _as_json_text(data) -> str:
+    """The body as JSON text; the first response and every replay are rendered from it, so they are identical."""
+    return JSONRenderer().render(data).decode("utf-8") if data is not None else ""
 
 
 def run_idempotently(request, handler, *args, **kwargs):
@@ -105,13 +106,13 @@ def run_idempotently(request, handler, *args, **kwargs):
         if not 200 <= response.status_code < 300:
             transaction.set_rollback(True)  # forget the key and whatever the handler did
             return response
-        body = _as_json(getattr(response, "data", None))
+        body = _as_json_text(getattr(response, "data", None))
         record.response_status = response.status_code
         record.response_body = body
         record.response_headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
         record.save(update_fields=["response_status", "response_body", "response_headers"])
         if hasattr(response, "data"):
-            response.data = body
+            response.data = json.loads(body) if body else None
         return response
 
 

@@ -136,7 +136,8 @@ class IdempotencyRecord(models.Model):
         max_length=64, help_text=_("SHA-256 of method, path and canonical JSON body")
     )
     response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    # The JSON text exactly as first sent: jsonb would reorder keys, and a replay must be the same body.
+    response_body = models.TextField(blank=True, default="")
     response_headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
