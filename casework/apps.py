@@ -8,6 +8,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the calendar-change receiver)
         from .roles import sync_role_permissions
 
         # Runs after every app's migrations so that permissions of services that land later are granted.

@@ -19,6 +19,7 @@ from .access import can_access_case
 from .actors import Actor
 from .exceptions import CaseNotFound, NotAllowedInState, NotPermitted, StaleVersion, TransitionConflict
 from .models import Case, TransitionLog
+from .outbox import publish_status_changed
 
 C = TypeVar("C", bound=Case)
 
@@ -175,17 +176,5 @@ def record_history(
 
 
 def publish_status_change(case: Case) -> None:
-    """Tell webhook subscribers (the portal) about the new status, through the outbox."""
-    try:
-        from .outbox import publish
-    except ImportError:  # the outbox lands with the API infrastructure
-        return
-    publish(
-        "application.status_changed",
-        {
-            "event": "application.status_changed",
-            "number": case.number,
-            "status": getattr(case, state_field_name(case)),
-            "at": timezone.now().isoformat(),
-        },
-    )
+    """Tell webhook subscribers (the portal) about the new status, through the outbox (same transaction)."""
+    publish_status_changed(case.number, getattr(case, state_field_name(case)))
