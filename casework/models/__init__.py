@@ -4,6 +4,7 @@ from .documents import Attachment, private_storage
 from .history import AppendOnlyError, TransitionLog
 from .numbering import NumberSequence
 from .parties import Organisation, Person
+from .suspension import Suspension
 from .units import ClerkProfile, TerritorialUnit
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "NumberSequence",
     "Organisation",
     "Person",
+    "Suspension",
     "TerritorialUnit",
     "TransitionLog",
     "private_storage",

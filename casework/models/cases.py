@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .documents import Attachment
 from .history import TransitionLog
+from .suspension import Suspension
 from .units import TerritorialUnit
 
 
@@ -54,18 +55,27 @@ class Case(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    # Stop-the-clock (casework.suspension): while ``suspended_since`` is set the deadlines do not run;
+    # the working days spent suspended so far are kept apart so reviewers see them separately.
+    suspended_since = models.DateField(_("clock stopped since"), null=True, blank=True, editable=False)
+    suspended_working_days = models.PositiveIntegerField(_("working days suspended"), default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = GenericRelation(TransitionLog, content_type_field="case_type", object_id_field="case_id")
     attachments = GenericRelation(Attachment, content_type_field="case_type", object_id_field="case_id")
+    suspensions = GenericRelation(Suspension, content_type_field="case_type", object_id_field="case_id")
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def clock_stopped(self) -> bool:
+        return self.suspended_since is not None
 
     def issue_access_code(self) -> str:
         """A secret the applicant uses with the number to follow the case; only its hash is kept."""
