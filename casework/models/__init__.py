@@ -2,6 +2,7 @@ from .api import API_SCOPES, ApiClient, IdempotencyRecord, OutboxMessage, Webhoo
 from .cases import Case, Channel
 from .documents import Attachment, private_storage
 from .history import AppendOnlyError, TransitionLog
+from .issued import DocumentKind, DocumentLanguage, DocumentStatus, IssuedDocument  # noqa: F401
 from .numbering import NumberSequence
 from .parties import Organisation, Person
 from .suspension import Suspension
