@@ -2,6 +2,7 @@
 
 import time
 
+from django.contrib import admin
 from django.db import OperationalError, transaction
 from django.http import Http404
 from django.urls import path
@@ -130,6 +131,7 @@ urlpatterns = [
     path("api/v1/applications/", ApplicationView.as_view(), name="applications"),
     path("api/v1/things/<int:pk>", ThingView.as_view(), name="thing"),
     path("api/v1/raise/<str:what>", RaiseView.as_view(), name="raise"),
+    path("admin/", admin.site.urls),
 ]
 
 
