@@ -18,8 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from .access import can_access_case, scope_to_unit
 from .actors import Actor
 from .exceptions import ServiceError
-from .models import Attachment, ClerkProfile, Organisation, Person, TerritorialUnit, TransitionLog
+from .models import Attachment, ClerkProfile, Organisation, Person, Suspension, TerritorialUnit, TransitionLog
 from .services import available_transitions, run_transition
+from .suspension import PERMISSION as STOP_CLOCK_PERMISSION
+from .suspension import resume as resume_clock
+from .suspension import suspend as stop_clock
+from .suspension import suspended_days_so_far
 
 DUE_SOON_WORKING_DAYS = 1
 
@@ -61,6 +65,34 @@ class AttachmentInline(ReadOnlyAdminMixin, GenericTabularInline):
         return format_html('<a href="{}">{}</a>', url, obj.original_filename)
 
 
+class SuspensionInline(ReadOnlyAdminMixin, GenericTabularInline):
+    """Stop-the-clock periods, apart from the history, so reviewers see the suspended time separately."""
+
+    model = Suspension
+    ct_field = "case_type"
+    ct_fk_field = "case_id"
+    extra = 0
+    fields = ("suspended_on", "resumed_on", "working_days", "reason", "requested_information", "suspended_by_label",
+              "resumed_by_label", "step_deadline_before", "step_deadline_after", "due_date_before", "due_date_after")
+    readonly_fields = fields
+    ordering = ("suspended_at", "id")
+    verbose_name_plural = _("clock stops (waiting for the applicant)")
+
+
+class StopClockForm(forms.Form):
+    reason = forms.CharField(label=_("Why the clock stops"), widget=forms.Textarea(attrs={"rows": 3}))
+    requested_information = forms.CharField(
+        label=_("Information requested from the applicant"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ResumeClockForm(forms.Form):
+    note = forms.CharField(label=_("Note (e.g. what the applicant supplied)"), widget=forms.Textarea(attrs={"rows": 3}),
+                           required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class TransitionForm(forms.Form):
     """The default form behind a transition button: a reason, and the version the clerk saw."""
 
@@ -74,13 +106,14 @@ class TransitionForm(forms.Form):
 class CaseAdmin(admin.ModelAdmin):
     """Base admin for every service's application model."""
 
-    list_display = ("number", "kind", "status_label", "step_name", "deadline_badge", "due_date", "unit", "channel")
+    list_display = ("number", "kind", "status_label", "step_name", "deadline_badge", "due_date", "clock_label", "unit",
+                    "channel")
     list_filter = ("kind", "channel", "unit", "assigned_to")
     search_fields = ("number",)
     ordering = ("step_deadline", "received_at")
-    inlines = [AttachmentInline, HistoryInline]
+    inlines = [AttachmentInline, HistoryInline, SuspensionInline]
     readonly_fields = ("number", "version", "registered_on", "step_name", "step_deadline", "due_date",
-                       "deadline_explanation", "received_at")
+                       "deadline_explanation", "received_at", "clock_label")
     change_form_template = "admin/casework/case_change_form.html"
     # transition name -> form class (subclass of TransitionForm) for transitions that need input
     transition_forms: dict[str, type[TransitionForm]] = {}
@@ -119,9 +152,72 @@ class CaseAdmin(admin.ModelAdmin):
             obj.step_deadline.strftime("%d.%m.%Y"), label,
         )
 
+    @admin.display(description=_("clock stopped"), ordering="suspended_working_days")
+    def clock_label(self, obj):
+        """Suspended time, shown apart from the deadline: "stopped since 20.03.2026 · 2 WD in total"."""
+        total = suspended_days_so_far(obj)
+        if obj.suspended_since:
+            return format_html('<span class="clock stopped">{} {} · {}</span>', _("stopped since"),
+                               obj.suspended_since.strftime("%d.%m.%Y"), _("%(n)d WD in total") % {"n": total})
+        if total:
+            return _("%(n)d WD in total") % {"n": total}
+        return "—"
+
+    def clock_buttons(self, request, obj) -> list[dict]:
+        user = request.user
+        if not (user.has_perm(STOP_CLOCK_PERMISSION) and can_access_case(user, obj)):
+            return []
+        info = self.model._meta.app_label, self.model._meta.model_name
+        open_states = getattr(obj, "OPEN_STATES", ())
+        if obj.suspended_since:
+            name, label = "resume_clock", _("Resume the clock")
+        elif not open_states or getattr(obj, getattr(obj, "STATE_FIELD", "status")) in open_states:
+            name, label = "stop_clock", _("Stop the clock (waiting for the applicant)")
+        else:
+            return []
+        return [{"name": name, "label": label, "url": reverse(f"admin:{info[0]}_{info[1]}_clock", args=[obj.pk])}]
+
+    def clock_view(self, request, object_id):
+        """Stop or resume the case's clock (casework.suspension), with a reason / note."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj) or not self.clock_buttons(request, obj):
+            raise PermissionDenied
+        stopping = obj.suspended_since is None
+        form_class = StopClockForm if stopping else ResumeClockForm
+        label = self.clock_buttons(request, obj)[0]["label"]
+        change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        if request.method == "POST":
+            form = form_class(request.POST)
+            if form.is_valid():
+                data, actor = form.cleaned_data, Actor.clerk(request.user)
+                try:
+                    if stopping:
+                        stop_clock(obj, data["reason"], actor, requested_information=data["requested_information"],
+                                   expected_version=data["version"])
+                    else:
+                        resume_clock(obj, actor, note=data["note"], expected_version=data["version"])
+                except ServiceError as exc:
+                    messages.error(request, f"{exc.detail}")
+                else:
+                    messages.success(request, _("Done: %(action)s.") % {"action": label})
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = form_class(initial={"version": obj.version})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "action_label": label,
+            "change_url": change_url,
+            "title": f"{obj.number}: {label}",
+        }
+        return TemplateResponse(request, "admin/casework/transition_form.html", context)
+
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
+            path("<path:object_id>/clock/", self.admin_site.admin_view(self.clock_view), name=f"{info[0]}_{info[1]}_clock"),
             path("<path:object_id>/transition/<str:name>/", self.admin_site.admin_view(self.transition_view),
                  name="%s_%s_transition" % info),
         ] + super().get_urls()
@@ -135,7 +231,8 @@ class CaseAdmin(admin.ModelAdmin):
                 {"name": name, "label": self.transition_label(name),
                  "url": reverse("admin:%s_%s_transition" % info, args=[obj.pk, name])}
                 for name in available_transitions(obj, Actor.clerk(request.user))
-            ]
+            ] + self.clock_buttons(request, obj)
+            extra_context["clock"] = self.clock_label(obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_label(self, name: str) -> str:
