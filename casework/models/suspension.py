@@ -24,7 +24,11 @@ class Suspension(models.Model):
     reason = models.TextField(_("reason"))
     requested_information = models.TextField(_("information requested from the applicant"), blank=True)
     suspended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("stopped by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stopped by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     suspended_by_label = models.CharField(_("stopped by"), max_length=150)
@@ -32,7 +36,11 @@ class Suspension(models.Model):
     resumed_on = models.DateField(_("clock resumed on"), null=True, blank=True)
     resumed_at = models.DateTimeField(_("clock resumed at"), null=True, blank=True)
     resumed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("resumed by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     resumed_by_label = models.CharField(_("resumed by"), max_length=150, blank=True)
@@ -52,7 +60,8 @@ class Suspension(models.Model):
         constraints = [
             # At most one open (not resumed) period per case, whatever races the services lose.
             models.UniqueConstraint(
-                fields=["case_type", "case_id"], condition=models.Q(resumed_at__isnull=True),
+                fields=["case_type", "case_id"],
+                condition=models.Q(resumed_at__isnull=True),
                 name="casework_one_open_suspension_per_case",
             ),
         ]
