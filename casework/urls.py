@@ -1,10 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import verify, views
+from .public import views as public_views
 
 app_name = "casework"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_views.home, name="home"),
     path("documents/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("verify/<str:number>", verify.verify_document, name="verify"),
+    path("", include("casework.public.urls")),
 ]
