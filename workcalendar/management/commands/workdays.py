@@ -60,6 +60,7 @@ def integer(value: str) -> int:
 
 class Command(BaseCommand):
     help = "Kazakhstan's working-day calendar: working days, deadlines with explanations, days off of a year."
+    requires_system_checks = []  # a read-only lookup for scripts: start fast, whatever else is misconfigured
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
