@@ -1295,24 +1295,24 @@ def expire_due_certificates(today: dt.date | None = None, batch: int = 500) -> i
 
 def send_expiry_reminders(today: dt.date | None = None) -> int:
     """Remind holders ``expiry_reminder_days`` (10) calendar days before the end of the term, so they can
-    extend it on a new labour contract (003 §16–17). One reminder per certificate and end date (an
-    extension moves the end date and earns a new reminder); a missed day is caught up."""
-    from django.core.mail import send_mail
+    extend it on a new labour contract (003 §16–17). One reminder per certificate and end date (the
+    unique ``Notification.key``; an extension moves the end date and earns a new reminder); a missed day
+    is caught up; a second or concurrent run sends nothing twice. Sent by e-mail, else SMS, through
+    ``casework.notifications``; a reminder whose sending failed stays unsent and is retried next run."""
+    from casework import notifications
 
     today = today or timezone.localdate()
-    horizon = rules.day_before(today)  # certificates ending after yesterday ...
-    sent = 0
     version = rules.CURRENT
     last_day = dt.date.fromordinal(today.toordinal() + version.expiry_reminder_days)
     candidates = (
-        Certificate.objects.filter(status=Certificate.Status.ACTIVE, valid_to__gt=horizon, valid_to__lte=last_day)
-        .select_related("holder")
+        Certificate.objects.filter(status=Certificate.Status.ACTIVE, valid_to__gte=today, valid_to__lte=last_day)
+        .select_related("holder", "profession")
         .order_by("valid_to", "pk")
     )
+    sent = 0
     for certificate in candidates.iterator():
         key = f"expiry_reminder:{certificate.number}:{certificate.valid_to:%Y-%m-%d}"
-        if Notification.objects.filter(key=key).exists():
-            continue
+        holder = certificate.holder
         subject = _("Your qualification certificate No. %(n)s ends on %(d)s") % {
             "n": certificate.number,
             "d": f"{certificate.valid_to:%d.%m.%Y}",
@@ -1322,22 +1322,37 @@ def send_expiry_reminders(today: dt.date | None = None) -> int:
             "for the contract's term, at most 3 years, within 5 working days of concluding the contract "
             "(003 §16–17)."
         ) % {"n": certificate.number, "p": certificate.profession.name, "d": f"{certificate.valid_to:%d.%m.%Y}"}
-        with transaction.atomic():
-            notification, created = Notification.objects.get_or_create(
-                key=key,
-                defaults={
-                    "certificate": certificate,
-                    "kind": Notification.Kind.EXPIRY_REMINDER,
-                    "recipient": certificate.holder.email,
-                    "subject": subject,
-                    "body": body,
-                },
-            )
-        if not created:
+        notification, _created = Notification.objects.get_or_create(
+            key=key,
+            defaults={
+                "certificate": certificate,
+                "kind": Notification.Kind.EXPIRY_REMINDER,
+                "recipient": holder.email or holder.phone,
+                "subject": subject,
+                "body": body,
+            },
+        )
+        # Claim the sending: only the run whose conditional update wins sends (concurrent runs agree).
+        if notification.sent_at is not None or not Notification.objects.filter(
+            pk=notification.pk, sent_at__isnull=True
+        ).update(sent_at=timezone.now()):
             continue
         if notification.recipient:
-            send_mail(subject, body, None, [notification.recipient], fail_silently=True)
-        Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+            channel = notifications.EMAIL if "@" in notification.recipient else notifications.SMS
+            try:
+                notifications.send(
+                    notifications.Message(
+                        channel=channel,
+                        to=notification.recipient,
+                        body=body,
+                        subject=subject,
+                        reference=certificate.number,
+                    )
+                )
+            except notifications.NotificationError:
+                Notification.objects.filter(pk=notification.pk).update(sent_at=None)
+                logger.warning("expiry reminder for %s not sent; retried next run", certificate.number)
+                continue
         sent += 1
     return sent
 
