@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -85,13 +86,25 @@ def publish_status_changed(number: str, status: str, at=None, *, clients=None) -
     return publish(STATUS_CHANGED, {"number": number, "status": status, "at": at}, clients=clients)
 
 
+_broker_down_until = 0.0  # monotonic time; after a failed enqueue, skip the broker for a while
+
+
 def request_delivery(message_ids: list[int] | None = None) -> bool:
-    """Ask a worker to deliver now. Never raises: with the broker down the rows stay pending for the sweep."""
+    """Ask a worker to deliver now. Never raises: with the broker down the rows stay pending for the sweep.
+
+    After a failure the broker is not tried again for ``OUTBOX_BROKER_RETRY_SECONDS`` (30 s), so a Redis
+    outage costs one connection timeout, not one per request.
+    """
+    global _broker_down_until
     from casework.tasks import deliver_outbox
 
+    if time.monotonic() < _broker_down_until:
+        return False
     try:
         deliver_outbox.apply_async(kwargs={"message_ids": message_ids}, retry=False)
     except Exception as exc:  # broker down, DNS, auth ... — the outbox row is the durable record
+        if not deliver_outbox.app.conf.task_always_eager:  # eager: the task itself failed, not the broker
+            _broker_down_until = time.monotonic() + _setting("OUTBOX_BROKER_RETRY_SECONDS", 30)
         logger.warning(
             "outbox: could not enqueue delivery of %d message(s) (%s); the periodic sweep will send them",
             len(message_ids or []),

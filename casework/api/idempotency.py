@@ -97,8 +97,7 @@ def run_idempotently(request, handler, *args, **kwargs):
             existing = IdempotencyRecord.objects.get(client=client, key=key)
             if existing.request_fingerprint != fingerprint:
                 raise IdempotencyKeyReused(
-                    _("The key %(key)s was first used for a different request; use a new key for a new request.")
-                    % {"key": key}
+                    _("This Idempotency-Key was first used for a different request; use a new key for a new request.")
                 ) from None
             return _replay(existing)
 

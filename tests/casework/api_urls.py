@@ -124,7 +124,26 @@ class RaiseView(PortalAPIView):
         raise RAISES[what]()
 
 
+class ConnectionDropView(PortalAPIView):
+    """Creates a person, then loses the database connection before finishing (PostgreSQL only)."""
+
+    required_scopes = ["applications:submit"]
+
+    @extend_schema(request=None, responses={201: None})
+    def post(self, request):
+        from django.db import connection
+
+        with transaction.atomic():
+            Person.objects.create(
+                surname="Half", given_name="Done", birth_date="1990-01-01", citizenship="UZB", passport_number="X1"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return Response(status=201)
+
+
 urlpatterns = [
+    path("api/v1/drop-connection/", ConnectionDropView.as_view(), name="drop-connection"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/people/", PeopleView.as_view(), name="people"),

@@ -127,6 +127,20 @@ def test_lost_database_connection_is_503_without_leaking_the_error(http):
     assert body["invalid_params"] == []
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_connection_dropped_mid_request_is_a_clean_503_and_nothing_is_saved():
+    from casework.models import Person
+
+    _, http = portal_client()
+    response = http.post("/api/v1/drop-connection/", {}, format="json", HTTP_IDEMPOTENCY_KEY="drop-1")
+    problem(response, 503, "service_unavailable")
+    assert not Person.objects.exists()
+    from casework.models import IdempotencyRecord
+
+    assert not IdempotencyRecord.objects.exists()
+
+
 def test_unauthenticated_and_forbidden_are_problems():
     problem(APIClient().get("/api/v1/people/"), 401, "not_authenticated")
     _, http = portal_client(scopes=["calendar:read"])

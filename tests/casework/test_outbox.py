@@ -6,6 +6,7 @@ import hmac
 import json
 import socket
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
@@ -53,6 +54,13 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def broker_assumed_up():
+    outbox._broker_down_until = 0.0
+    yield
+    outbox._broker_down_until = 0.0
 
 
 @pytest.fixture
@@ -286,7 +294,10 @@ def test_with_a_real_unreachable_redis_broker_enqueueing_fails_quietly(receiver)
         app.amqp._producer_pool = None
         with transaction.atomic():
             outbox.publish_status_changed("QC-1", "registered")
+        started = time.monotonic()
         assert outbox.request_delivery([OutboxMessage.objects.get().pk]) is False
+        assert outbox.request_delivery([OutboxMessage.objects.get().pk]) is False  # not tried again at once
+        assert time.monotonic() - started < 10
     finally:
         app.conf.update(saved)
         app._pool = None
