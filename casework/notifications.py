@@ -62,11 +62,13 @@ class FileBackend:
     """Appends a JSON line per message to NOTIFICATION_FILE_PATH (an SMS gateway's drop folder, or audit)."""
 
     def send(self, message: Message) -> str:
-        path = Path(getattr(settings, "NOTIFICATION_FILE_PATH", Path(settings.BASE_DIR) / "var" / "notifications.jsonl"))
+        default = Path(settings.BASE_DIR) / "var" / "notifications.jsonl"
+        path = Path(getattr(settings, "NOTIFICATION_FILE_PATH", default))
         path.parent.mkdir(parents=True, exist_ok=True)
         reference = f"file-{uuid.uuid4().hex[:12]}"
-        line = json.dumps({**asdict(message), "reference_id": reference, "at": timezone.now().isoformat()},
-                          ensure_ascii=False)
+        line = json.dumps(
+            {**asdict(message), "reference_id": reference, "at": timezone.now().isoformat()}, ensure_ascii=False
+        )
         with path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
         return reference
