@@ -7,7 +7,6 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("workcalendar.api.urls")),
-    path("", include("permits.api.urls")),
     path("", include("jobseekers.api.urls")),
 ]
 

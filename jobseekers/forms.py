@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from casework.admin import TransitionForm
 from casework.countries import validate_alpha3
 from casework.identifiers import validate_iin
+from casework.models import TerritorialUnit
+from casework.public.forms import (
+    APPLICANT_FIELDSET,
+    CONSENT_FIELDSET,
+    DOCUMENTS_FIELDSET,
+    DocumentField,
+    PublicApplicationForm,
+)
 
 from . import rules
 from .models import DECISIONS, REFUSE
@@ -139,3 +147,89 @@ class EndRegistrationForm(TransitionForm):
 
     def transition_kwargs(self) -> dict:
         return {"end_reason": self.cleaned_data["end_reason"]}
+
+
+# --- the public web form (casework.public) ---------------------------------------------------------
+
+
+def _district_units():
+    return TerritorialUnit.objects.filter(level=TerritorialUnit.Level.DISTRICT).order_by("path")
+
+
+class PublicRegistrationForm(PublicApplicationForm):
+    """The applicant's identity (shared public form) and the residence basis of seed 002."""
+
+    residency = forms.ChoiceField(
+        label=_("I am"), choices=rules.RESIDENCY_CHOICES, initial=rules.CITIZEN, widget=forms.RadioSelect
+    )
+    residence_document_number = forms.CharField(
+        label=_("Residence permit / kandas certificate No."),
+        max_length=30,
+        required=False,
+        help_text=_("For kandases, foreigners and stateless persons."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Employment centre of"), queryset=TerritorialUnit.objects.none(), empty_label="—"
+    )
+    identity_document = DocumentField("identity_document", required=False)
+    residence_permit = DocumentField("residence_permit", required=False)
+
+    fieldsets = [
+        (_("Residence"), ["residency", "residence_document_number", "unit"]),
+        APPLICANT_FIELDSET,
+        DOCUMENTS_FIELDSET,
+        CONSENT_FIELDSET,
+    ]
+    service_field_names = {"applicant": "iin", "residency": "residency"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("residence_country_address", None)  # not asked by seed 002
+        for name in ("passport_issued_on", "passport_issuer"):
+            self.fields[name].required = False
+        self.fields["unit"].queryset = _district_units()
+        self.fields["citizenship"].initial = rules.KAZAKHSTAN
+        self.fields["iin"].help_text = _("12 digits; required for citizens of Kazakhstan.")
+
+    def clean(self):
+        data = super().clean()
+        problems = rules.applicant_problems(
+            data.get("residency", ""),
+            data.get("citizenship", "") or "",
+            data.get("iin", "") or "",
+            data.get("residence_document_number", ""),
+        )
+        problems += self.extra_problems(data)
+        for name, code, reason in problems:
+            field = FIELD_OF.get(name, name)
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, forms.ValidationError(reason, code=code))
+        return data
+
+    def extra_problems(self, data) -> list:
+        return []
+
+
+class PublicJobSeekerForm(PublicRegistrationForm):
+    pass
+
+
+class PublicUnemployedForm(PublicRegistrationForm):
+    notify_by = forms.ChoiceField(
+        label=_("Inform me of the decision by"),
+        choices=rules.NOTIFY_CHANNELS,
+        widget=forms.RadioSelect,
+        initial=rules.SMS,
+    )
+    fieldsets = [
+        (_("Residence"), ["residency", "residence_document_number", "unit"]),
+        APPLICANT_FIELDSET,
+        (_("How to inform you"), ["notify_by"]),
+        DOCUMENTS_FIELDSET,
+        CONSENT_FIELDSET,
+    ]
+
+    def extra_problems(self, data) -> list:
+        return rules.contact_problems(
+            data.get("notify_by", ""), data.get("phone", "") or "", data.get("email", "") or ""
+        )

@@ -89,7 +89,7 @@ class JobSeekerRegistrationCreate(PortalAPIView):
         description=(
             "The employment centre registers the person the same day (002-1 §5): `due` is the registration day. "
             "A citizen needs `applicant.iin`; a kandas or a permanent resident `residence_document_number`. "
-            "A person with an open registration → 422 `already_registered`."
+            "A person with an open registration → 422 `already_registered`.\n\nRequired scope: `applications:submit`"
         ),
         tags=["job seekers"],
         request=JobSeekerRegistrationIn,
@@ -140,7 +140,7 @@ class UnemployedRegistrationCreate(PortalAPIView):
             "Received for the employment centre, decided by the social welfare department within 2 working days "
             "of forwarding; the person is informed within 1 working day by `notify_by` (002-2 §5): `due` is 3 "
             "working days after registration. `notify_by: sms` needs `applicant.phone`, `email` needs "
-            "`applicant.email`."
+            "`applicant.email`.\n\nRequired scope: `applications:submit`"
         ),
         tags=["job seekers"],
         request=UnemployedRegistrationIn,
