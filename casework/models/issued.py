@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .documents import get_private_storage
 
+
 def issued_document_path(instance: "IssuedDocument", filename: str) -> str:
     # A random name: the number is public, but the file is served only through checked views.
     return f"issued/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.pdf"
@@ -46,6 +47,7 @@ class DocumentStatus(models.TextChoices):
     REVOKED = "revoked", _("revoked")
     EXPIRED = "expired", _("expired")
     SUPERSEDED = "superseded", _("superseded by a newer document")
+    TERMINATED = "terminated", _("terminated")
     VOID = "void", _("void (issued in error)")
 
 

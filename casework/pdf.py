@@ -1,0 +1,557 @@
+"""Official documents as PDF: rendering, numbering, storing, verification status (DOMAIN.md §8, issue 4).
+
+How a service declares and renders a document::
+
+    # certificates/documents.py
+    from casework.pdf import DocumentSpec, document_builder, schedule_documents
+
+    @document_builder("certificates.certificateapplication", "receipt")
+    def receipt(application, language) -> DocumentSpec:
+        return DocumentSpec(
+            template="certificates/documents/receipt.html",   # extends documents/base.html
+            context={"application": application},
+            title=_("Receipt of acceptance"),                 # evaluated in the document's language
+            holder_name=application.applicant.full_name,      # only what the PDF prints
+        )
+
+    # in the service, inside its transaction (nothing is rendered for a rolled-back change):
+    schedule_documents(application, "receipt")               # kk and ru, by a Celery task after commit
+
+``schedule_documents`` → ``transaction.on_commit`` → the ``render_document`` task (eager in dev, a
+worker with a broker) → ``render_for(case, kind, language)`` → the builder → ``issue_document``.
+``issue_document`` can also be called directly with a template and a context.
+
+The same (case, kind, case version, language) is never rendered twice: a second call returns the
+stored row. The Kazakh and Russian renderings of one document share its number
+(``QC-C-2026-000001``: service prefix, kind code, year, sequence), printed on every page next to a
+QR code pointing at ``PUBLIC_BASE_URL/verify/<number>``. Documents are tagged PDF/UA-1
+(WeasyPrint's ``pdf/ua-1`` variant: structure tree, /Lang, title shown in the viewer, XMP metadata).
+
+A document's status (valid, revoked, expired, superseded, void) changes only through
+``set_document_status``; issuing a newer version of the same kind for the same case supersedes the
+older one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import importlib
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from celery import shared_task
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .models import NumberSequence
+from .models.issued import DocumentKind, DocumentLanguage, DocumentStatus, IssuedDocument
+
+logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"  # supported by WeasyPrint 70: tagged structure, /Lang, DisplayDocTitle, XMP
+LANGUAGES = tuple(DocumentLanguage.values)  # the office issues in Kazakh and Russian (DOMAIN.md §8)
+FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+PRINT_CSS = Path(settings.BASE_DIR) / "templates" / "documents" / "print.css"
+
+# The second part of a document number: QC-C-2026-000001 is certificate 1 of 2026 of service QC.
+KIND_CODES: dict[str, str] = {
+    DocumentKind.APPLICATION_FORM: "F",
+    DocumentKind.RECEIPT: "A",
+    DocumentKind.REFUSAL_TO_ACCEPT: "RA",
+    DocumentKind.COMMISSION_PROTOCOL: "CP",
+    DocumentKind.CERTIFICATE: "C",
+    DocumentKind.PERMIT: "P",
+    DocumentKind.REFUSAL: "R",
+    DocumentKind.NOTICE: "N",
+    DocumentKind.DECISION: "D",
+    DocumentKind.REVOCATION: "RV",
+}
+# Kinds that certify a right for a period: revoking / expiring the case's right follows them.
+VALIDITY_KINDS = (DocumentKind.CERTIFICATE, DocumentKind.PERMIT)
+
+# Labels of the facts a document prints besides the holder and the validity (``printed=``), as the public
+# verify page shows them; a key without a label here is stored but not shown. Services add theirs.
+PRINTED_LABELS: dict[str, Any] = {
+    "case_number": _("Application number"),
+    "certificate_number": _("Certificate number"),
+    "permit_number": _("Permit number"),
+    "profession": _("Profession"),
+    "sector": _("Sector of the economy"),
+    "basis": _("Basis of issue"),
+    "registered_on": _("Registration date"),
+    "expected_on": _("Expected result date"),
+    "decision": _("Decision"),
+}
+
+
+def register_printed_labels(labels: dict[str, Any]) -> None:
+    PRINTED_LABELS.update(labels)
+
+
+# status -> statuses it may move to (set_document_status refuses the rest).
+STATUS_MOVES: dict[str, set[str]] = {
+    DocumentStatus.VALID: {
+        DocumentStatus.REVOKED,
+        DocumentStatus.EXPIRED,
+        DocumentStatus.SUPERSEDED,
+        DocumentStatus.TERMINATED,
+        DocumentStatus.VOID,
+    },
+    DocumentStatus.EXPIRED: {DocumentStatus.REVOKED, DocumentStatus.VOID},
+    DocumentStatus.SUPERSEDED: {DocumentStatus.REVOKED, DocumentStatus.VOID},
+    DocumentStatus.REVOKED: {DocumentStatus.VOID},
+    DocumentStatus.TERMINATED: {DocumentStatus.VOID},
+    DocumentStatus.VOID: set(),
+}
+
+
+class DocumentError(Exception):
+    """A document cannot be issued or its status cannot change as asked (a programming error, not input)."""
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+_resources_lock = threading.Lock()
+_resources: tuple[Any, Any] | None = None
+
+
+def _print_resources():
+    """One FontConfiguration and the parsed print stylesheet, shared by every render in the process.
+
+    Parsing the CSS and loading the @font-face fonts once instead of per document is what keeps a
+    render well under the 150 ms target (bench/documents.py measures both ways).
+    """
+    global _resources
+    if _resources is None:
+        with _resources_lock:
+            if _resources is None:
+                from weasyprint import CSS
+                from weasyprint.text.fonts import FontConfiguration
+
+                font_config = FontConfiguration()
+                stylesheet = CSS(
+                    string=PRINT_CSS.read_text(encoding="utf-8"),
+                    base_url=FONTS_DIR.as_uri() + "/",
+                    font_config=font_config,
+                    url_fetcher=_fonts_only_fetcher(),
+                )
+                _resources = (font_config, stylesheet)
+    return _resources
+
+
+def reset_print_resources() -> None:
+    """Forget the cached font configuration and stylesheet (after editing print.css; used by the bench)."""
+    global _resources
+    with _resources_lock:
+        _resources = None
+
+
+# Let the FontConfiguration go while its C library is still loaded (else a noisy error at exit).
+atexit.register(reset_print_resources)
+
+
+def html_to_pdf(html: str, *, identifier: str | None = None, cached: bool = True) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    if cached:
+        font_config, stylesheet = _print_resources()
+    else:  # the naive way, kept for the benchmark's before/after
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            string=PRINT_CSS.read_text(encoding="utf-8"),
+            base_url=FONTS_DIR.as_uri() + "/",
+            font_config=font_config,
+            url_fetcher=_fonts_only_fetcher(),
+        )
+    # No network, no local files beyond the fonts: a template cannot pull anything else in.
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fonts_only_fetcher())
+    return document.write_pdf(
+        stylesheets=[stylesheet],
+        font_config=font_config,
+        pdf_variant=PDF_VARIANT,
+        pdf_identifier=identifier.encode() if identifier else None,
+    )
+
+
+def _fonts_only_fetcher():
+    """A WeasyPrint URL fetcher that opens the shipped fonts and nothing else (no network, no other files)."""
+    global _fetcher
+    if _fetcher is None:
+        from weasyprint.urls import URLFetcher
+
+        fonts_prefix = FONTS_DIR.as_uri() + "/"
+
+        class FontsOnlyFetcher(URLFetcher):
+            def fetch(self, url, headers=None):
+                if not url.startswith(fonts_prefix) or ".." in url:
+                    raise ValueError(f"documents may not load {url!r}")
+                return super().fetch(url, headers)
+
+        _fetcher = FontsOnlyFetcher(allowed_protocols=["file"])
+    return _fetcher
+
+
+_fetcher = None
+
+
+def render_pdf(template_name: str, context: dict, language: str, *, cached: bool = True) -> bytes:
+    """``template_name`` (extending ``documents/base.html``) rendered in ``language`` to PDF bytes.
+
+    ``context["document"]`` is what ``documents/base.html`` prints (number, title, QR code...):
+    ``issue_document`` fills it; given partly or not at all (a preview, the benchmark), the rest is
+    filled from ``document_context`` with a specimen number.
+    """
+    if language not in LANGUAGES:
+        raise DocumentError(f"documents are issued in {LANGUAGES}, not {language!r}")
+    given = dict(context.get("document") or {})
+    with translation.override(language):
+        document = {**document_context(given.get("number", "SPECIMEN"), given.get("kind", ""), language), **given}
+        html = render_to_string(template_name, {**context, "document": document, "language": language})
+    return html_to_pdf(html, identifier=document["number"], cached=cached)
+
+
+def document_context(
+    number: str, kind: str, language: str, *, title: str = "", issuer: str = "", issued_on: date | None = None
+) -> dict:
+    """What ``documents/base.html`` prints about the document itself; call inside the document's language."""
+    title = str(title or (DocumentKind(kind).label if kind in DocumentKind.values else ""))
+    url = verify_url(number)
+    return {
+        "number": number,
+        "kind": kind,
+        "title": title,
+        "issuer": issuer,
+        "issued_on": issued_on or timezone.localdate(),
+        "language": language,
+        "verify_url": url,
+        "qr_svg": qr_svg(url),
+        "footer_css": css_string(f"{title} № {number}" if title else f"№ {number}"),
+    }
+
+
+# --- verification: URL and QR code ---------------------------------------------------------------------
+
+
+def verify_url(number: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("casework:verify", args=[number])
+
+
+_SVG_SIZE = re.compile(r'\swidth="[^"]*"\sheight="[^"]*"')
+
+
+def qr_svg(data: str, size_mm: int = 28) -> SafeString:
+    """An inline SVG QR code (error correction M; no raster library involved)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, image_factory=qrcode.image.svg.SvgPathImage
+    )
+    code.add_data(data)
+    code.make(fit=True)
+    svg = code.make_image().to_string(encoding="unicode")
+    svg = _SVG_SIZE.sub(f' width="{size_mm}mm" height="{size_mm}mm"', svg, count=1)
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="QR: ' + escape(data) + '" ', 1)
+    return mark_safe(svg)  # noqa: S308 - generated by qrcode from an escaped URL, not user markup
+
+
+def css_string(text: str) -> SafeString:
+    """``text`` as a quoted CSS string, safe inside a <style> element (for the page footer)."""
+    escaped = "".join("\\" + format(ord(ch), "x") + " " if ch in '\\"<>&' or ord(ch) < 32 else ch for ch in text)
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - every character that could end the string or tag is escaped
+
+
+# --- issuing -------------------------------------------------------------------------------------------
+
+
+def case_version(case) -> int:
+    return int(getattr(case, "version", None) or 1)
+
+
+def number_prefix(case) -> str:
+    return getattr(case, "DOCUMENT_PREFIX", "") or getattr(case, "NUMBER_PREFIX", "") or "DOC"
+
+
+def new_document_number(case, kind: str, prefix: str | None = None) -> str:
+    code = KIND_CODES.get(kind)
+    if code is None:
+        raise DocumentError(f"unknown document kind {kind!r}")
+    return NumberSequence.next_number(f"{prefix or number_prefix(case)}-{code}", timezone.localdate().year)
+
+
+def documents_of(case, kind: str | None = None) -> models.QuerySet[IssuedDocument]:
+    qs = IssuedDocument.objects.for_case(case)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def find_document(case, kind: str, language: str, version: int | None = None) -> IssuedDocument | None:
+    """The document of this kind and language rendered from ``version`` (default: the case's current one)."""
+    version = case_version(case) if version is None else version
+    return documents_of(case, kind).filter(case_version=version, language=language).first()
+
+
+def latest_document(case, kind: str, language: str | None = None) -> IssuedDocument | None:
+    qs = documents_of(case, kind)
+    if language:
+        qs = qs.filter(language=language)
+    return qs.order_by("-case_version", "-created_at").first()
+
+
+def _lock_case(case) -> None:
+    """Serialise issuing for one case (two workers rendering the kk and ru copies agree on one number)."""
+    list(type(case)._default_manager.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+
+
+def issue_document(
+    case,
+    kind: str,
+    template: str,
+    context: dict,
+    language: str,
+    *,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    holder_name: str = "",
+    printed: dict | None = None,
+    title: str = "",
+    issuer: str = "",
+    number_prefix: str | None = None,
+    supersede_previous: bool = True,
+) -> IssuedDocument:
+    """Render ``template`` for ``case`` in ``language``, store the PDF, return its row.
+
+    Idempotent on (case, kind, case version, language): if that document exists it is returned as
+    it is, nothing is rendered. ``holder_name``, ``valid_from``, ``valid_to`` and ``printed`` (a
+    flat dict of other facts the document prints, e.g. ``{"profession": ...}``) are what the public
+    verify page shows — pass only what the PDF itself shows. ``number_prefix`` overrides the case's
+    ``DOCUMENT_PREFIX`` / ``NUMBER_PREFIX`` as the first part of the number.
+    """
+    if kind not in KIND_CODES:
+        raise DocumentError(f"unknown document kind {kind!r}")
+    if language not in LANGUAGES:
+        raise DocumentError(f"documents are issued in {LANGUAGES}, not {language!r}")
+    existing = find_document(case, kind, language)
+    if existing is not None:
+        return existing
+
+    version = case_version(case)
+    case_type = ContentType.objects.get_for_model(case)
+    with transaction.atomic():
+        _lock_case(case)
+        existing = find_document(case, kind, language, version)
+        if existing is not None:
+            return existing
+        sibling = documents_of(case, kind).filter(case_version=version).exclude(language=language).first()
+        number = sibling.number if sibling else new_document_number(case, kind, number_prefix)
+        issued_on = sibling.issued_on if sibling else timezone.localdate()
+        with translation.override(language):
+            document_info = document_context(number, kind, language, title=title, issuer=issuer, issued_on=issued_on)
+        title = document_info["title"]
+        pdf = render_pdf(template, {**context, "document": document_info}, language)
+        document = IssuedDocument(
+            number=number,
+            kind=kind,
+            case_type=case_type,
+            case_id=case.pk,
+            case_number=getattr(case, "number", "") or str(case.pk),
+            case_version=version,
+            language=language,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            title=title[:300],
+            holder_name=holder_name[:300],
+            valid_from=valid_from,
+            valid_to=valid_to,
+            printed={str(k): _printable(v) for k, v in (printed or {}).items()},
+            issued_on=issued_on,
+            issuer=issuer[:300],
+        )
+        document.file.save(document.filename, ContentFile(pdf), save=False)
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError:
+            # Lost a race to a worker rendering the same document (possible where rows are not locked).
+            document.file.delete(save=False)
+            existing = find_document(case, kind, language, version)
+            if existing is None:
+                raise
+            return existing
+        except BaseException:
+            document.file.delete(save=False)
+            raise
+        if supersede_previous:
+            older = documents_of(case, kind).filter(case_version__lt=version, status=DocumentStatus.VALID)
+            _change_status(older, DocumentStatus.SUPERSEDED, reason=f"superseded by {number}")
+    logger.info("issued %s %s (%s) for %s v%s", kind, number, language, document.case_number, version)
+    return document
+
+
+def _printable(value) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- status --------------------------------------------------------------------------------------------
+
+
+def _change_status(queryset, status: str, *, reason: str = "") -> int:
+    allowed_from = [source for source, targets in STATUS_MOVES.items() if status in targets]
+    rows = queryset.filter(status__in=allowed_from)
+    # QuerySet.update is refused on IssuedDocument for "status": this module is the one place that may.
+    return models.QuerySet.update(rows, status=status, status_changed_at=timezone.now(), status_reason=reason)
+
+
+def set_document_status(case_or_document, status: str, *, kinds: Iterable[str] | None = None, reason: str = "") -> int:
+    """Move documents to ``status`` and return how many rows changed.
+
+    Given an ``IssuedDocument``: that document (both its language copies, they share the number).
+    Given a case: its documents of ``kinds`` (default: the kinds that certify a right for a period,
+    certificate and permit). Moves not allowed by ``STATUS_MOVES`` are skipped for a case (a revoked
+    certificate does not become "expired") and refused for a single document.
+    """
+    if status not in STATUS_MOVES:
+        raise DocumentError(f"unknown document status {status!r}")
+    if isinstance(case_or_document, IssuedDocument):
+        document = case_or_document
+        if document.status == status:
+            return 0
+        if status not in STATUS_MOVES[document.status]:
+            raise DocumentError(f"a {document.status} document cannot become {status}")
+        return _change_status(IssuedDocument.objects.filter(number=document.number), status, reason=reason)
+    kinds = tuple(kinds) if kinds is not None else VALIDITY_KINDS
+    return _change_status(documents_of(case_or_document).filter(kind__in=kinds), status, reason=reason)
+
+
+def expire_lapsed_documents(today: date | None = None) -> int:
+    """Valid documents whose ``valid_to`` has passed become expired (idempotent; for a periodic job)."""
+    today = today or timezone.localdate()
+    return _change_status(
+        IssuedDocument.objects.filter(valid_to__lt=today), DocumentStatus.EXPIRED, reason="term ended"
+    )
+
+
+# --- declared documents, scheduled after commit -----------------------------------------------------------
+
+
+@dataclass
+class DocumentSpec:
+    """What a builder returns: the template, its context and what the verify page may show."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+    title: str = ""
+    holder_name: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+    printed: dict = field(default_factory=dict)
+    issuer: str = ""
+    number_prefix: str | None = None  # default: the case's DOCUMENT_PREFIX or NUMBER_PREFIX
+
+
+Builder = Callable[[Any, str], DocumentSpec]
+BUILDERS: dict[tuple[str, str], Builder] = {}
+
+
+def _label(model_or_case) -> str:
+    return model_or_case._meta.label_lower
+
+
+def document_builder(model_label: str, kind: str) -> Callable[[Builder], Builder]:
+    """Declare how documents of ``kind`` are built for cases of ``model_label`` ("app.model")."""
+    if kind not in KIND_CODES:
+        raise DocumentError(f"unknown document kind {kind!r}")
+
+    def register(builder: Builder) -> Builder:
+        BUILDERS[(model_label.lower(), kind)] = builder
+        return builder
+
+    return register
+
+
+def builder_for(case, kind: str) -> Builder:
+    key = (_label(case), kind)
+    if key not in BUILDERS:
+        # A worker may not have imported the service's documents module yet.
+        try:
+            importlib.import_module(f"{case._meta.app_config.name}.documents")
+        except ModuleNotFoundError:
+            pass
+    try:
+        return BUILDERS[key]
+    except KeyError:
+        raise DocumentError(f"no document builder for {key}") from None
+
+
+def render_for(case, kind: str, language: str) -> IssuedDocument:
+    """Build (through the declared builder) and issue the document; the stored one if it exists."""
+    existing = find_document(case, kind, language)
+    if existing is not None:
+        return existing
+    with translation.override(language):
+        spec = builder_for(case, kind)(case, language)
+        title = str(spec.title) if spec.title else ""
+        issuer = str(spec.issuer) if spec.issuer else ""
+    return issue_document(
+        case,
+        kind,
+        spec.template,
+        spec.context,
+        language,
+        valid_from=spec.valid_from,
+        valid_to=spec.valid_to,
+        holder_name=spec.holder_name,
+        printed=spec.printed,
+        title=title,
+        issuer=issuer,
+        number_prefix=spec.number_prefix,
+    )
+
+
+def schedule_documents(case, kind: str, languages: Iterable[str] = LANGUAGES) -> None:
+    """Render ``kind`` for ``case`` in each language by a Celery task once the transaction commits."""
+    builder_for(case, kind)  # fail now, in the service, if the document was never declared
+    label = _label(case)
+    for language in languages:
+        # robust: a render that fails (eager mode) is logged, it does not undo or break the committed change.
+        transaction.on_commit(
+            lambda language=language: render_document.delay(label, case.pk, kind, language), robust=True
+        )
+
+
+@shared_task(
+    name="casework.pdf.render_document",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def render_document(case_label: str, case_pk: int, kind: str, language: str) -> str | None:
+    """Thin and idempotent: the document of the case's current version, rendered unless it exists."""
+    model = apps.get_model(case_label)
+    case = model._default_manager.filter(pk=case_pk).first()
+    if case is None:
+        logger.warning("render_document: %s %s no longer exists", case_label, case_pk)
+        return None
+    existing = find_document(case, kind, language)
+    if existing is not None:
+        return existing.number
+    return render_for(case, kind, language).number
