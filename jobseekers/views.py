@@ -38,7 +38,7 @@ class RegistrationView(PublicApplicationView):
                 channel=Channel.WEB_FORM,
                 actor=Actor.applicant(),
                 documents=[d.as_service_dict() for d in form.documents()],
-                **self.extra(form),
+                **self.service_kwargs(form),
             )
         except services.AlreadyRegistered:
             # Never tell an anonymous visitor another case's number: the same message, without it.
@@ -54,7 +54,7 @@ class RegistrationView(PublicApplicationView):
             ) from None
         return Submitted(case=result.case, access_code=result.access_code)
 
-    def extra(self, form) -> dict:
+    def service_kwargs(self, form) -> dict:
         return {}
 
 
@@ -69,5 +69,5 @@ class UnemployedApplicationView(RegistrationView):
     form_class = PublicUnemployedForm
     register = staticmethod(services.register_unemployed)
 
-    def extra(self, form) -> dict:
+    def service_kwargs(self, form) -> dict:
         return {"notify_by": form.cleaned_data["notify_by"]}
