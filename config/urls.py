@@ -7,6 +7,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("workcalendar.api.urls")),
+    path("", include("complaints.api.urls")),
     path("", include("permits.api.urls")),
     path("", include("jobseekers.api.urls")),
 ]
@@ -16,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/", include("workcalendar.urls")),
     path("admin/", admin.site.urls),
+    path("complaints/", include("complaints.urls")),
     path("job-seekers/", include("jobseekers.urls")),
     path("", include("casework.urls")),
 ]
