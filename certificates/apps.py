@@ -46,6 +46,13 @@ class CertificatesConfig(AppConfig):
             f"{app}.change_commissionmember",
         )
 
+        from casework.registry import register_service
+
+        from .api.views import represent_application
+        from .models import CertificateApplication
+
+        register_service(CertificateApplication, represent_application)
+
         try:
             from . import tasks  # noqa: F401  (registers the periodic jobs)
         except ImportError:  # pragma: no cover - the jobs module lands after the models
