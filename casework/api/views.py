@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from casework.actors import Actor
 from casework.exceptions import StaleVersion
 
 from .auth import ApiKeyAuthentication, HasScopes
@@ -142,6 +143,11 @@ class PortalAPIMixin(IdempotencyMixin):
 
     def get_exception_handler(self):
         return problem_exception_handler
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, for the services' history: the authenticated API client."""
+        return Actor.client(self.request.auth)
 
 
 class PortalAPIView(PortalAPIMixin, APIView):

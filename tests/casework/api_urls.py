@@ -100,7 +100,7 @@ class ThingView(PortalAPIView):
     def patch(self, request, pk):
         thing = Thing()
         check_if_match(request, thing)
-        return Response({"version": thing.version}, headers={"ETag": etag_for(thing)})
+        return Response({"version": thing.version, "actor": self.actor.label}, headers={"ETag": etag_for(thing)})
 
 
 RAISES = {

@@ -200,6 +200,7 @@ def test_matching_or_absent_if_match_is_accepted(http, header):
     response = http.patch("/api/v1/things/1", **extra)
     assert response.status_code == 200
     assert response["ETag"] == '"3"'
+    assert response.json()["actor"] == "api:portal"
 
 
 @pytest.mark.parametrize("header", ['"2"', '""', "garbage"])
