@@ -341,6 +341,7 @@ class LabourImmigrantPermit(models.Model):
     OPEN_STATES: tuple[str, ...] = ()
     DOCUMENT_PREFIX = "LIP"
     Status = PermitStatus
+    step_deadline = None  # run_transition records the step deadline of a case; a permit has no procedural step
 
     number = models.CharField(_("permit number"), max_length=40, unique=True, editable=False)
     unit = models.ForeignKey(

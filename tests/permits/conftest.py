@@ -37,8 +37,12 @@ def unit(db):
 @pytest.fixture
 def make_quota(db, today):
     def make(unit, total=50, start=None, end=None):
-        return Quota.objects.create(unit=unit, total=total, period_start=start or dt.date(today.year - 1, 1, 1),
-                                    period_end=end or dt.date(today.year + 2, 12, 31))
+        return Quota.objects.create(
+            unit=unit,
+            total=total,
+            period_start=start or dt.date(today.year - 1, 1, 1),
+            period_end=end or dt.date(today.year + 2, 12, 31),
+        )
 
     return make
 
@@ -49,33 +53,68 @@ def quota(unit, make_quota):
 
 
 def immigrant(passport="FA1234567", iin=""):
-    return {"surname": "Karimov", "given_name": "Aziz", "patronymic": "", "birth_date": dt.date(1990, 4, 2),
-            "citizenship": "UZB", "passport_number": passport, "passport_issued_on": dt.date(2020, 1, 10),
-            "passport_issuer": "MVD", "iin": iin, "address": "Aktau, 5-12-3", "phone": "+998 90 123 45 67",
-            "residence_country_address": "Tashkent", "place_of_birth": "Samarkand", "family_composition": "single"}
+    return {
+        "surname": "Karimov",
+        "given_name": "Aziz",
+        "patronymic": "",
+        "birth_date": dt.date(1990, 4, 2),
+        "citizenship": "UZB",
+        "passport_number": passport,
+        "passport_issued_on": dt.date(2020, 1, 10),
+        "passport_issuer": "MVD",
+        "iin": iin,
+        "address": "Aktau, 5-12-3",
+        "phone": "+998 90 123 45 67",
+        "residence_country_address": "Tashkent",
+        "place_of_birth": "Samarkand",
+        "family_composition": "single",
+    }
 
 
 def employer(iin=EMPLOYER_IIN, unit=None):
-    return {"iin": iin, "name": "Seitkali Aigerim", "address": "Aktau, 14-5-2", "phone": "+7 701 123 45 67",
-            "property_address": "Aktau, 14-5-2", "property_unit": unit.code if unit else ""}
+    return {
+        "iin": iin,
+        "name": "Seitkali Aigerim",
+        "address": "Aktau, 14-5-2",
+        "phone": "+7 701 123 45 67",
+        "property_address": "Aktau, 14-5-2",
+        "property_unit": unit.code if unit else "",
+    }
 
 
 def documents(kind, channel=Channel.PORTAL):
-    return [{"type": alts[0], "filename": f"{alts[0]}.pdf", "content": PDF}
-            for alts in rules.required_documents(kind, channel)]
+    return [
+        {"type": alts[0], "filename": f"{alts[0]}.pdf", "content": PDF}
+        for alts in rules.required_documents(kind, channel)
+    ]
 
 
-def application_input(unit, kind=rules.ISSUE, channel=Channel.STATE_CORPORATION, received_at=None, term_months=6,
-                      permit_number="", **overrides):
+def application_input(
+    unit,
+    kind=rules.ISSUE,
+    channel=Channel.STATE_CORPORATION,
+    received_at=None,
+    term_months=6,
+    permit_number="",
+    **overrides,
+):
     received_at = received_at or timezone.now()
     filed_on = timezone.localtime(received_at).date()
     data = dict(
-        kind=kind, unit=unit, applicant=immigrant(), employer=employer(unit=unit), channel=channel,
-        term_months=term_months if kind != rules.DUPLICATE else None, permit_number=permit_number,
-        property_address="Aktau, 14-5-2", property_unit_code=unit.code,
+        kind=kind,
+        unit=unit,
+        applicant=immigrant(),
+        employer=employer(unit=unit),
+        channel=channel,
+        term_months=term_months if kind != rules.DUPLICATE else None,
+        permit_number=permit_number,
+        property_address="Aktau, 14-5-2",
+        property_unit_code=unit.code,
         medical_certificate_issued_on=filed_on.replace(day=1) if kind == rules.ISSUE else None,
-        border_crossed_on=rules.add_months(filed_on, -2), insurance_valid_until=rules.add_months(filed_on, 30),
-        documents=documents(kind, channel), received_at=received_at,
+        border_crossed_on=rules.add_months(filed_on, -2),
+        insurance_valid_until=rules.add_months(filed_on, 30),
+        documents=documents(kind, channel),
+        received_at=received_at,
     )
     data.update(overrides)
     return services.ApplicationInput(**data)
@@ -93,7 +132,7 @@ def issue_through(app, actor):
 
 
 @pytest.fixture
-def issued_permit(unit, quota, job):
+def issued_permit(unit, job):
     def make(months=6, **overrides) -> LabourImmigrantPermit:
         app = services.register_application(application_input(unit, term_months=months, **overrides), actor=job)
         app = issue_through(app, job)
@@ -110,8 +149,18 @@ def move_validity(permit, valid_to):
 
 def sign(body: dict, immigrant_key: str, employer_iin: str) -> list[dict]:
     digest = application_digest(body)
-    return [{"signer": "immigrant", "iin": immigrant_key, "signature_base64": HmacTestDoubleVerifier.sign(digest, immigrant_key)},
-            {"signer": "employer", "iin": employer_iin, "signature_base64": HmacTestDoubleVerifier.sign(digest, employer_iin)}]
+    return [
+        {
+            "signer": "immigrant",
+            "iin": immigrant_key,
+            "signature_base64": HmacTestDoubleVerifier.sign(digest, immigrant_key),
+        },
+        {
+            "signer": "employer",
+            "iin": employer_iin,
+            "signature_base64": HmacTestDoubleVerifier.sign(digest, employer_iin),
+        },
+    ]
 
 
 @pytest.fixture
