@@ -432,3 +432,33 @@ def test_decision_letter_is_rendered_in_kazakh_and_russian_with_the_way_to_court
 
 def test_body_helper_sanity(application):
     assert body(application)["application_number"] == application.number
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_forwarding_and_settling_at_the_same_moment_one_wins(application, head):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    complaint = file(application)
+    barrier = threading.Barrier(2)
+
+    def attempt(action):
+        try:
+            barrier.wait()
+            if action == "forward":
+                services.forward(complaint.pk, actor=JOB, reviewing_body="Akim's office")
+            else:
+                services.grant_by_provider(complaint.pk, actor=JOB, corrective_action="Revised")
+            return "won"
+        except ServiceError as exc:
+            return exc.code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(pool.map(attempt, ["forward", "grant"]))
+    assert results.count("won") == 1
+    assert Complaint.objects.get(pk=complaint.pk).status in {"forwarded", "granted"}
