@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -117,7 +118,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
             raise PermissionDenied
         year = year or timezone.localdate().year
         if not FIRST_DAY.year <= year <= LAST_DAY.year:
-            raise PermissionDenied  # no such page; keep the admin from showing a stack trace
+            raise Http404("The calendar covers 2000–2100.")
         can_change = self.has_change_permission(request)
         infos = {info.date: info for info in services.describe_days(date(year, 1, 1), date(year, 12, 31))}
         overrides = {o.date: o.pk for o in CalendarOverride.objects.filter(date__year=year).only("pk", "date")}
