@@ -78,7 +78,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("decree"))
     def decree(self, obj):
-        return services._decree_reference(obj.decree_number, obj.decree_date)
+        return services.decree_reference(obj.decree_number, obj.decree_date)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

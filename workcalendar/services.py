@@ -387,7 +387,7 @@ def _fmt_span(first: date, last: date) -> str:
     return f"{first:%d.%m}–{last:%d.%m}"
 
 
-def _decree_reference(number: str, issued: date | None) -> str:
+def decree_reference(number: str, issued: date | None) -> str:
     if number and issued:
         return _("decree No. %(number)s of %(date)s") % {"number": number, "date": _fmt(issued)}
     if number:
@@ -410,7 +410,7 @@ def _holiday_label(entry: LibraryHoliday, year: int, lang: str, *, detailed: boo
 
 def _override_label(record: OverrideRecord, lang: str) -> str:
     reason = record.reason(lang) or (_("working day by decree") if record.is_working else _("day off by decree"))
-    reference = _decree_reference(record.decree_number, record.decree_date)
+    reference = decree_reference(record.decree_number, record.decree_date)
     return f"{reason} ({reference})" if reference else reason
 
 
