@@ -27,3 +27,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             red=True,
             bold=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_snapshot():
+    """A test's calendar overrides roll back with its transaction: drop the in-process snapshot after each test."""
+    yield
+    from workcalendar.services import invalidate
+
+    invalidate()
