@@ -21,5 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("complaints/", include("complaints.urls")),
     path("job-seekers/", include("jobseekers.urls")),
+    path("certificates/", include("certificates.urls")),
     path("", include("casework.urls")),
 ]

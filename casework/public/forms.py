@@ -348,7 +348,12 @@ class PublicApplicationForm(forms.Form):
         for candidate in candidates:
             if candidate in self.fields:
                 return candidate
-        # documents.<type> / documents[2].type: the field of that document type
+        # documents.2.content_base64: the third document sent, i.e. the third document field filled in
+        if parts[0] == "documents" and len(parts) > 1 and parts[1].isdigit():
+            filled = [n for n in self.document_field_names if getattr(self, "cleaned_data", {}).get(n)]
+            if int(parts[1]) < len(filled):
+                return filled[int(parts[1])]
+        # documents.<type>: the field of that document type
         for field_name in self.document_field_names:
             if self.fields[field_name].doc_type in parts:
                 return field_name

@@ -193,7 +193,7 @@ def case_context(item: session.Remembered) -> dict:
         "case": case,
         "kind": display(case, "kind"),
         "status": display(case, getattr(case, "STATE_FIELD", "status")),
-        "has_receipt_document": service.receipt_document is not None,
+        "has_receipt_document": _document(service.receipt_document, case) is not None,
         "has_result": _document(service.result_document, case) is not None,
     }
 
