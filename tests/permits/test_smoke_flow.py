@@ -1,7 +1,7 @@
+from permits import services
 from permits.models import ApplicationStatus, Quota
 
 from .conftest import application_input, get_app, issue_through
-from permits import services
 
 
 def test_issue_flow_takes_a_quota_unit_004_s20(unit, quota, job):
