@@ -36,7 +36,7 @@ from .reopening import reopen_challenged_case
 
 logger = logging.getLogger(__name__)
 
-REGULATION_VERSION = "003 (order 426, 30.12.2025) / 004 (order 302, 30.09.2025)"
+REGULATION_VERSION = "003 o.426/2025; 004 o.302/2025"  # Case.regulation_version: max 40 chars
 MAX_TEXT = 20_000
 
 
