@@ -28,13 +28,8 @@ def represent_application(app: LabourImmigrantPermitApplication, request=None) -
     if app.status == ApplicationStatus.ISSUED and app.result_permit_id:
         permit = app.result_permit
         document = latest_document(permit, DocumentKind.PERMIT)
-        result = {
-            "document_number": document.number if document else None,
-            "permit_number": permit.number,
-            "valid_from": permit.valid_from,
-            "valid_to": permit.valid_to,
-            "permit_status": permit.status,
-        }
+        # The number printed on annex 5 is the permit's (as certificates report the certificate's).
+        result = {"document_number": permit.number, "valid_from": permit.valid_from, "valid_to": permit.valid_to}
     elif app.status == ApplicationStatus.REFUSED:
         document = latest_document(app, DocumentKind.REFUSAL)
         result = {
