@@ -81,7 +81,7 @@ def job_seeker_notice(case: JobSeekerRegistration, language: str) -> DocumentSpe
         language,
         title=_("Notice of registration as a job seeker"),
         form_label=_("Standard form"),
-        annex=[_("Annex 1 to the standard of the public service"), _("\u201cRegistration of job seekers\u201d")],
+        annex=[_("Annex 1 to the standard of the public service"), _("“Registration of job seekers”")],
         paragraphs=[_("You are registered as a person seeking work at the employment centre.")],
         facts=facts,
         issuer=_centre(case, language),
@@ -95,7 +95,7 @@ def job_seeker_refusal(case: JobSeekerRegistration, language: str) -> DocumentSp
         language,
         title=_("Notice of refusal of registration as a job seeker"),
         form_label=_("Standard form"),
-        annex=[_("Annex 2 to the standard of the public service"), _("\u201cRegistration of job seekers\u201d")],
+        annex=[_("Annex 2 to the standard of the public service"), _("“Registration of job seekers”")],
         paragraphs=[
             _("Registration as a job seeker is refused on the ground: %(ground)s.")
             % {"ground": case.refusal_ground_label}
@@ -117,7 +117,7 @@ def unemployed_notice(case: UnemployedRegistration, language: str) -> DocumentSp
         language,
         title=_("Notice of registration as unemployed"),
         form_label=_("Notice"),
-        annex=[_("Regulation \u201cRegistration of job seekers as unemployed\u201d, item 3")],
+        annex=[_("Regulation “Registration of job seekers as unemployed”, item 3")],
         paragraphs=[_("The social welfare department has registered you as unemployed.")],
         facts=facts,
         issuer=_department(case, language),
@@ -133,7 +133,7 @@ def unemployed_refusal(case: UnemployedRegistration, language: str) -> DocumentS
         form_label=_("Standard form"),
         annex=[
             _("Annex 10 to the standard of the public service"),
-            _("\u201cRegistration of job seekers as unemployed\u201d"),
+            _("“Registration of job seekers as unemployed”"),
         ],
         paragraphs=[
             _("Registration as unemployed is refused on the ground: %(ground)s.")

@@ -25,7 +25,7 @@ UE = UnemployedRegistration
 def pdf_text(document) -> str:
     with document.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
-    return " ".join(page.extract_text() for page in reader.pages)
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def timings(case) -> dict[str, StepTiming]:
@@ -80,6 +80,8 @@ def test_job_seeker_registered_same_day_in_four_timed_steps_002_1_s5(
     assert kk and ru and kk.number == ru.number
     text = pdf_text(ru)
     assert case.applicant.iin in text and case.number in text and "19.03.2026" in text
+    assert "Уведомление о регистрации" in text and "Приложение 1" in text
+    assert "тіркеу туралы хабарлама" in pdf_text(kk)
 
 
 @pytest.mark.django_db
@@ -96,7 +98,8 @@ def test_job_seeker_refused_with_ground_gets_refusal_notice_annex_2_002_1_s3(
     assert case.status == JS.Status.REFUSED and case.registered_from is None
     document = latest_document(case, DocumentKind.REFUSAL, "kk")
     assert document is not None and latest_document(case, DocumentKind.NOTICE, "kk") is None
-    assert case.number in pdf_text(document)
+    text = pdf_text(document)
+    assert case.number in text and "анық еместігі" in text  # the ground, in Kazakh
 
 
 @pytest.mark.django_db
@@ -231,7 +234,8 @@ def test_unemployed_refusal_informs_by_email_with_annex_10_002_2_s3(
     [message] = memory_notifications
     assert message.channel == "email" and message.to == "aigerim@example.kz"
     document = latest_document(case, DocumentKind.REFUSAL, "ru")
-    assert document is not None and case.number in pdf_text(document)
+    text = pdf_text(document)
+    assert case.number in text and "Приложение 10" in text and "трудовой доход" in text
 
 
 @pytest.mark.django_db
