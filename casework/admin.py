@@ -8,7 +8,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -72,8 +71,19 @@ class SuspensionInline(ReadOnlyAdminMixin, GenericTabularInline):
     ct_field = "case_type"
     ct_fk_field = "case_id"
     extra = 0
-    fields = ("suspended_on", "resumed_on", "working_days", "reason", "requested_information", "suspended_by_label",
-              "resumed_by_label", "step_deadline_before", "step_deadline_after", "due_date_before", "due_date_after")
+    fields = (
+        "suspended_on",
+        "resumed_on",
+        "working_days",
+        "reason",
+        "requested_information",
+        "suspended_by_label",
+        "resumed_by_label",
+        "step_deadline_before",
+        "step_deadline_after",
+        "due_date_before",
+        "due_date_after",
+    )
     readonly_fields = fields
     ordering = ("suspended_at", "id")
     verbose_name_plural = _("clock stops (waiting for the applicant)")
@@ -88,8 +98,9 @@ class StopClockForm(forms.Form):
 
 
 class ResumeClockForm(forms.Form):
-    note = forms.CharField(label=_("Note (e.g. what the applicant supplied)"), widget=forms.Textarea(attrs={"rows": 3}),
-                           required=False)
+    note = forms.CharField(
+        label=_("Note (e.g. what the applicant supplied)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -106,14 +117,32 @@ class TransitionForm(forms.Form):
 class CaseAdmin(admin.ModelAdmin):
     """Base admin for every service's application model."""
 
-    list_display = ("number", "kind", "status_label", "step_name", "deadline_badge", "due_date", "clock_label", "unit",
-                    "channel")
+    list_display = (
+        "number",
+        "kind",
+        "status_label",
+        "step_name",
+        "deadline_badge",
+        "due_date",
+        "clock_label",
+        "unit",
+        "channel",
+    )
     list_filter = ("kind", "channel", "unit", "assigned_to")
     search_fields = ("number",)
     ordering = ("step_deadline", "received_at")
     inlines = [AttachmentInline, HistoryInline, SuspensionInline]
-    readonly_fields = ("number", "version", "registered_on", "step_name", "step_deadline", "due_date",
-                       "deadline_explanation", "received_at", "clock_label")
+    readonly_fields = (
+        "number",
+        "version",
+        "registered_on",
+        "step_name",
+        "step_deadline",
+        "due_date",
+        "deadline_explanation",
+        "received_at",
+        "clock_label",
+    )
     change_form_template = "admin/casework/case_change_form.html"
     # transition name -> form class (subclass of TransitionForm) for transitions that need input
     transition_forms: dict[str, type[TransitionForm]] = {}
@@ -148,8 +177,11 @@ class CaseAdmin(admin.ModelAdmin):
         else:
             css, label = "on-time", ""
         return format_html(
-            '<span class="deadline {}" title="{}">{} {}</span>', css, obj.deadline_explanation,
-            obj.step_deadline.strftime("%d.%m.%Y"), label,
+            '<span class="deadline {}" title="{}">{} {}</span>',
+            css,
+            obj.deadline_explanation,
+            obj.step_deadline.strftime("%d.%m.%Y"),
+            label,
         )
 
     @admin.display(description=_("clock stopped"), ordering="suspended_working_days")
@@ -157,8 +189,12 @@ class CaseAdmin(admin.ModelAdmin):
         """Suspended time, shown apart from the deadline: "stopped since 20.03.2026 · 2 WD in total"."""
         total = suspended_days_so_far(obj)
         if obj.suspended_since:
-            return format_html('<span class="clock stopped">{} {} · {}</span>', _("stopped since"),
-                               obj.suspended_since.strftime("%d.%m.%Y"), _("%(n)d WD in total") % {"n": total})
+            return format_html(
+                '<span class="clock stopped">{} {} · {}</span>',
+                _("stopped since"),
+                obj.suspended_since.strftime("%d.%m.%Y"),
+                _("%(n)d WD in total") % {"n": total},
+            )
         if total:
             return _("%(n)d WD in total") % {"n": total}
         return "—"
@@ -192,8 +228,13 @@ class CaseAdmin(admin.ModelAdmin):
                 data, actor = form.cleaned_data, Actor.clerk(request.user)
                 try:
                     if stopping:
-                        stop_clock(obj, data["reason"], actor, requested_information=data["requested_information"],
-                                   expected_version=data["version"])
+                        stop_clock(
+                            obj,
+                            data["reason"],
+                            actor,
+                            requested_information=data["requested_information"],
+                            expected_version=data["version"],
+                        )
                     else:
                         resume_clock(obj, actor, note=data["note"], expected_version=data["version"])
                 except ServiceError as exc:
@@ -217,9 +258,16 @@ class CaseAdmin(admin.ModelAdmin):
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("<path:object_id>/clock/", self.admin_site.admin_view(self.clock_view), name=f"{info[0]}_{info[1]}_clock"),
-            path("<path:object_id>/transition/<str:name>/", self.admin_site.admin_view(self.transition_view),
-                 name="%s_%s_transition" % info),
+            path(
+                "<path:object_id>/clock/",
+                self.admin_site.admin_view(self.clock_view),
+                name=f"{info[0]}_{info[1]}_clock",
+            ),
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -228,8 +276,11 @@ class CaseAdmin(admin.ModelAdmin):
         if obj is not None:
             info = self.model._meta.app_label, self.model._meta.model_name
             extra_context["transitions"] = [
-                {"name": name, "label": self.transition_label(name),
-                 "url": reverse("admin:%s_%s_transition" % info, args=[obj.pk, name])}
+                {
+                    "name": name,
+                    "label": self.transition_label(name),
+                    "url": reverse("admin:{}_{}_transition".format(*info), args=[obj.pk, name]),
+                }
                 for name in available_transitions(obj, Actor.clerk(request.user))
             ] + self.clock_buttons(request, obj)
             extra_context["clock"] = self.clock_label(obj)
@@ -255,8 +306,12 @@ class CaseAdmin(admin.ModelAdmin):
             if form.is_valid():
                 try:
                     run_transition(
-                        self.model, obj.pk, name, actor=Actor.clerk(request.user),
-                        reason=form.cleaned_data.get("reason", ""), expected_version=form.cleaned_data["version"],
+                        self.model,
+                        obj.pk,
+                        name,
+                        actor=Actor.clerk(request.user),
+                        reason=form.cleaned_data.get("reason", ""),
+                        expected_version=form.cleaned_data["version"],
                         **form.transition_kwargs(),
                     )
                 except ServiceError as exc:
@@ -318,5 +373,6 @@ class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("transition", "deadline_breached")
     search_fields = ("case_number",)
     date_hierarchy = "at"
+
 
 from . import admin_api  # noqa: E402, F401  API clients, webhooks, outbox, idempotency records

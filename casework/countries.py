@@ -15,6 +15,7 @@ def is_alpha3(value: str) -> bool:
 def validate_alpha3(value: str) -> None:
     if not (isinstance(value, str) and len(value) == 3 and value.isupper() and is_alpha3(value)):
         raise ValidationError(
-            _("Citizenship: %(value)s is not an ISO 3166-1 alpha-3 country code."), code="invalid_country",
+            _("Citizenship: %(value)s is not an ISO 3166-1 alpha-3 country code."),
+            code="invalid_country",
             params={"value": value},
         )

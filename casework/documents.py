@@ -57,8 +57,13 @@ def validate_document(doc_type: str, filename: str, content: bytes, field: str =
         raise InvalidDocument(
             _("Unknown document type."),
             code="unknown_document_type",
-            invalid_params=[{"name": f"{field}.type", "code": "unknown_document_type",
-                             "reason": str(_("Unknown document type: %(t)s") % {"t": doc_type})}],
+            invalid_params=[
+                {
+                    "name": f"{field}.type",
+                    "code": "unknown_document_type",
+                    "reason": str(_("Unknown document type: %(t)s") % {"t": doc_type}),
+                }
+            ],
         )
     if not content:
         raise InvalidDocument(
@@ -71,20 +76,27 @@ def validate_document(doc_type: str, filename: str, content: bytes, field: str =
             "size": len(content) / 1048576,
             "max": settings.UPLOAD_MAX_BYTES // 1048576,
         }
-        raise InvalidDocument(reason, code="file_too_large",
-                              invalid_params=[{"name": field, "code": "file_too_large", "reason": str(reason)}])
+        raise InvalidDocument(
+            reason,
+            code="file_too_large",
+            invalid_params=[{"name": field, "code": "file_too_large", "reason": str(reason)}],
+        )
     mime = sniff(content)
     if mime is None:
         reason = _("“%(name)s” is not a PDF, JPEG or PNG file (checked by its content, not its name).") % {
             "name": clean_filename(filename)
         }
-        raise InvalidDocument(reason, code="unsupported_file_type",
-                              invalid_params=[{"name": field, "code": "unsupported_file_type", "reason": str(reason)}])
+        raise InvalidDocument(
+            reason,
+            code="unsupported_file_type",
+            invalid_params=[{"name": field, "code": "unsupported_file_type", "reason": str(reason)}],
+        )
     return mime
 
 
-def attach(case: Case, doc_type: str, filename: str, content: bytes, *, uploaded_by: str = "",
-           field: str = "documents") -> Attachment:
+def attach(
+    case: Case, doc_type: str, filename: str, content: bytes, *, uploaded_by: str = "", field: str = "documents"
+) -> Attachment:
     mime = validate_document(doc_type, filename, content, field)
     attachment = Attachment(
         case_type=ContentType.objects.get_for_model(case),

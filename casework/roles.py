@@ -35,15 +35,32 @@ def grant(role: str, *permissions: str) -> None:
 
 grant(
     ADMINISTRATOR,
-    "auth.view_user", "auth.add_user", "auth.change_user",
-    "casework.view_territorialunit", "casework.add_territorialunit", "casework.change_territorialunit",
-    "casework.view_clerkprofile", "casework.add_clerkprofile", "casework.change_clerkprofile",
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "casework.view_territorialunit",
+    "casework.add_territorialunit",
+    "casework.change_territorialunit",
+    "casework.view_clerkprofile",
+    "casework.add_clerkprofile",
+    "casework.change_clerkprofile",
 )
 for role in ROLES:
-    grant(role, "casework.view_transitionlog", "casework.view_attachment", "casework.view_person",
-          "casework.view_organisation")
-grant(REGISTRAR, "casework.add_attachment", "casework.add_person", "casework.change_person",
-      "casework.add_organisation", "casework.change_organisation")
+    grant(
+        role,
+        "casework.view_transitionlog",
+        "casework.view_attachment",
+        "casework.view_person",
+        "casework.view_organisation",
+    )
+grant(
+    REGISTRAR,
+    "casework.add_attachment",
+    "casework.add_person",
+    "casework.change_person",
+    "casework.add_organisation",
+    "casework.change_organisation",
+)
 grant(OFFICER, "casework.add_attachment", "casework.change_person", "casework.change_organisation")
 
 

@@ -53,7 +53,8 @@ def failed_conditions(case: Case, transition_name: str) -> list[str]:
     if transition is None:
         return []
     return [
-        str(getattr(cond, "message", getattr(cond, "__name__", "condition"))) for cond in transition.conditions
+        str(getattr(cond, "message", getattr(cond, "__name__", "condition")))
+        for cond in transition.conditions
         if not cond(case)
     ]
 
@@ -106,7 +107,8 @@ def run_transition(
         current = getattr(case, field_name)
         if current != expected_state:
             raise TransitionConflict(
-                _("The case is now '%(now)s' (it was '%(was)s' when you acted).") % {"now": current, "was": expected_state}
+                _("The case is now '%(now)s' (it was '%(was)s' when you acted).")
+                % {"now": current, "was": expected_state}
             )
         if not actor_may(case, transition_name, actor):
             raise NotPermitted()

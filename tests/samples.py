@@ -11,7 +11,12 @@ PDF = (
     b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n160\n%%EOF\n"
 )
 # The start of a Windows executable: "MZ" header, then a PE signature offset.
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00" + b"PE\x00\x00" * 32
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 44
+    + b"\x80\x00\x00\x00"
+    + b"PE\x00\x00" * 32
+)
 
 
 def png(width: int = 8, height: int = 8) -> bytes:

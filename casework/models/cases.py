@@ -51,8 +51,12 @@ class Case(models.Model):
     due_term_unit = models.CharField(max_length=10, blank=True, editable=False)
     deadline_explanation = models.TextField(_("how the deadline was counted"), blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible clerk"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
     # Stop-the-clock (casework.suspension): while ``suspended_since`` is set the deadlines do not run;

@@ -34,7 +34,11 @@ class TransitionLog(models.Model):
     from_state = models.CharField(_("from"), max_length=40)
     to_state = models.CharField(_("to"), max_length=40)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(_("actor"), max_length=150, help_text=_("clerk, API client or scheduled job"))

@@ -60,9 +60,7 @@ class Organisation(models.Model):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(bin="", iin=""), name="organisation_has_bin_or_iin"
-            ),
+            models.CheckConstraint(condition=~models.Q(bin="", iin=""), name="organisation_has_bin_or_iin"),
         ]
 
     def __str__(self) -> str:

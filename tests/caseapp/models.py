@@ -14,16 +14,28 @@ class DemoCase(Case):
     NUMBER_PREFIX = "DC"
     OPEN_STATES = ("received", "registered")
 
-    status = FSMField(default="received", protected=True, choices=[
-        ("received", "received"), ("registered", "registered"), ("decided", "decided"), ("refused", "refused"),
-    ])
+    status = FSMField(
+        default="received",
+        protected=True,
+        choices=[
+            ("received", "received"),
+            ("registered", "registered"),
+            ("decided", "decided"),
+            ("refused", "refused"),
+        ],
+    )
     applicant = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT)
 
     class Meta:
         permissions = [("register_democase", "Can register a demo case"), ("decide_democase", "Can decide")]
 
-    @transition(field=status, source="received", target="registered", conditions=[has_applicant],
-                permission="caseapp.register_democase")
+    @transition(
+        field=status,
+        source="received",
+        target="registered",
+        conditions=[has_applicant],
+        permission="caseapp.register_democase",
+    )
     def register(self):
         pass
 
@@ -31,7 +43,6 @@ class DemoCase(Case):
     def decide(self):
         pass
 
-    @transition(field=status, source=["received", "registered"], target="refused",
-                permission="caseapp.decide_democase")
+    @transition(field=status, source=["received", "registered"], target="refused", permission="caseapp.decide_democase")
     def refuse(self):
         pass

@@ -3,7 +3,6 @@ from django.contrib.auth.models import Group, Permission
 
 from casework.documents import attach
 from casework.roles import ADMINISTRATOR, OFFICER
-from tests.caseapp.models import DemoCase
 from tests.factories import ClerkFactory, DistrictFactory
 from tests.samples import PDF
 

@@ -18,8 +18,11 @@ def test_a_new_decree_day_off_moves_an_open_cases_deadlines_and_is_recorded(
 
     with django_capture_on_commit_callbacks(execute=True):
         CalendarOverride.objects.create(
-            date=dt.date(2026, 11, 9), is_working=False, reason_en="Day off moved by decree",
-            decree_number="123", decree_date=dt.date(2026, 10, 1),
+            date=dt.date(2026, 11, 9),
+            is_working=False,
+            reason_en="Day off moved by decree",
+            decree_number="123",
+            decree_date=dt.date(2026, 10, 1),
         )
 
     moved = DemoCase.objects.get(pk=case.pk)

@@ -6,9 +6,7 @@ from casework.exceptions import InvalidDocument
 from tests.samples import EXE, PDF, jpeg, padded_pdf, png
 
 
-@pytest.mark.parametrize(
-    ("content", "mime"), [(PDF, "application/pdf"), (png(), "image/png"), (jpeg(), "image/jpeg")]
-)
+@pytest.mark.parametrize(("content", "mime"), [(PDF, "application/pdf"), (png(), "image/png"), (jpeg(), "image/jpeg")])
 def test_pdf_jpeg_and_png_are_recognised_by_content(content, mime):
     assert validate_document("identity_document", "scan.bin", content) == mime
 

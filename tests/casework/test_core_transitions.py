@@ -88,7 +88,9 @@ def test_side_effects_run_only_after_commit(make_case, django_capture_on_commit_
     case = make_case()
     seen = []
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        run_transition(DemoCase, case.pk, "register", actor=Actor.job("t"), after_commit=[lambda c: seen.append(c.status)])
+        run_transition(
+            DemoCase, case.pk, "register", actor=Actor.job("t"), after_commit=[lambda c: seen.append(c.status)]
+        )
     assert seen == ["registered"] and callbacks
 
 

@@ -15,7 +15,7 @@ from casework.roles import ROLES
 
 UNITS_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "units.json"
 DEMO_USERNAME = "clerk"
-DEMO_PASSWORD = "demo-clerk-2026"  # demo only: `make run` prints it; production uses createsuperuser
+DEMO_PASSWORD = "demo-clerk-2026"  # noqa: S105 - demo only: `make run` prints it; production uses createsuperuser
 DEMO_UNIT = "470000000"
 
 
@@ -64,8 +64,8 @@ class Command(BaseCommand):
         )
 
     def demo_clerk(self):
-        User = get_user_model()
-        user, _created = User.objects.get_or_create(username=DEMO_USERNAME, defaults={"is_staff": True})
+        user_model = get_user_model()
+        user, _created = user_model.objects.get_or_create(username=DEMO_USERNAME, defaults={"is_staff": True})
         user.is_staff = True
         user.first_name, user.last_name = "Демо", "Қызметкер"
         user.set_password(DEMO_PASSWORD)
