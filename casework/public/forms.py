@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from casework.countries import EXTRA_CODES, validate_alpha3
@@ -108,7 +109,7 @@ class DocumentField(forms.FileField):
 
     def __init__(self, doc_type: str, *args, **kwargs):
         self.doc_type = doc_type
-        kwargs.setdefault("label", DOCUMENT_TYPES.get(doc_type, doc_type))
+        kwargs.setdefault("label", capfirst(DOCUMENT_TYPES.get(doc_type, doc_type)))
         kwargs.setdefault("help_text", _("PDF, JPEG or PNG, up to 10 MB. Several pages: one PDF file."))
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", _("Attach this document."))

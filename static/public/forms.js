@@ -76,7 +76,11 @@
 
     // The browser's own bubbles would speak the browser's language; ours follow the page.
     form.noValidate = true;
-    controls.forEach(function (input) { input.dataset.initial = initialValue(input); });
+    controls.forEach(function (input) {
+      input.dataset.initial = initialValue(input);
+      var slot = errorSlot(input);
+      input.dataset.serverError = slot && !slot.hidden ? "1" : "";
+    });
 
     function check(input) {
       var value = input.type === "checkbox" ? "" : (input.value || "").trim();
@@ -102,9 +106,11 @@
 
     function validate(input, onSubmit) {
       var problem = check(input);
-      var serverError = !errorSlot(input) || errorSlot(input).hidden ? "" : "server";
       // A server error on an unchanged value stays (the server knows rules this script does not).
-      if (!problem && serverError && initialValue(input) === input.dataset.initial && !onSubmit) return true;
+      if (!problem && input.dataset.serverError && initialValue(input) === input.dataset.initial && !onSubmit) {
+        return true;
+      }
+      input.dataset.serverError = "";
       showError(input, problem);
       return !problem;
     }
@@ -115,7 +121,11 @@
       } else if (input.type === "checkbox") {
         input.addEventListener("change", function () { validate(input); });
       } else {
-        input.addEventListener("blur", function () { validate(input); });
+        // Leaving an empty field one has not typed in yet is not an error (tabbing through the form).
+        input.addEventListener("input", function () { input.dataset.touched = "1"; });
+        input.addEventListener("blur", function () {
+          if (input.dataset.touched || input.value || input.dataset.serverError) validate(input);
+        });
       }
     });
 

@@ -474,7 +474,7 @@ def test_tracking_shows_the_status_and_its_history_after_registration_003_s5(cli
     found = other.post("/track/", {"number": application.number, "access_code": code})
     assert found.status_code == 302
     html = other.get(found["Location"]).content.decode()
-    assert 'id="case-status">registered<' in html
+    assert 'data-status="registered"' in html
     assert "Documents complete" in html
     assert application.due_date.strftime("%d.%m.%Y") in html
     assert application.number not in found["Location"]
@@ -521,7 +521,7 @@ def test_the_receipt_and_the_issued_certificate_are_downloadable_once_rendered(
         services.issue_certificate(application, actor=JOB)
     found = client.post("/track/", {"number": application.number, "access_code": code})
     html = client.get(found["Location"]).content.decode()
-    assert 'id="case-status">issued<' in html
+    assert 'data-status="issued"' in html
     result_url = re.search(r'id="download-result" href="([^"]+)"', html).group(1)
     download = client.get(result_url)
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
