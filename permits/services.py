@@ -289,7 +289,11 @@ def _acceptance_problems(
         problems.append(
             RuleViolation(
                 _("The package of documents is incomplete (004 §17, annex 2 row 8): %(m)s.")
-                % {"m": ", ".join(missing)},
+                % {
+                    "m": "; ".join(
+                        " | ".join(str(rules.DOCUMENT_TYPES.get(t, t)) for t in m.split("|")) for m in missing
+                    )
+                },
                 code=rules.DOCUMENTS_INCOMPLETE,
                 invalid_params=params,
             )

@@ -272,7 +272,7 @@ def test_incomplete_package_at_the_state_corporation_is_refused_to_accept_with_a
     data = application_input(unit, documents=[])
     app = services.register_application(data, actor=job)
     assert app.status == ApplicationStatus.REFUSED_TO_ACCEPT
-    assert app.not_accepted_reasons and "004 §17" in app.not_accepted_reasons[0]
+    assert len(app.not_accepted_reasons) == 1 and "17" in app.not_accepted_reasons[0]
 
 
 def test_expired_medical_certificate_at_the_state_corporation_is_refused_to_accept_004_s17(unit, quota, job, today):
