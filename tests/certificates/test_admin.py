@@ -4,6 +4,7 @@ the refusal forms, the certificate's revocation, the catalogue (Django test clie
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from casework.roles import COMMISSION_SECRETARY, HEAD, OFFICER, REGISTRAR
@@ -15,6 +16,12 @@ from tests.samples import PDF
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/certificates/certificateapplication/"
+
+
+@pytest.fixture
+def client():
+    """A browser asking for English (the office's default language is Russian; see the test at the end)."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def change_url(application):
@@ -240,3 +247,12 @@ def test_catalogue_is_editable_in_the_admin(client, admin_user):
     assert Profession.objects.get(pk=entry.pk).name_ru.endswith("(семейный врач)")
     load_catalogue()  # reloading the reference data keeps the clerk's edit
     assert Profession.objects.get(pk=entry.pk).name_ru.endswith("(семейный врач)")
+
+
+def test_the_clerk_screens_speak_russian_and_kazakh(clock, unit, registrar):
+    application, _ = submit_issue(unit)
+    for language, words in (("ru", ["Зарегистрировать", "поступило"]), ("kk", ["Тіркеу", "түсті"])):
+        http = Client(HTTP_ACCEPT_LANGUAGE=language)
+        http.force_login(registrar)
+        html = http.get(change_url(application)).content.decode()
+        assert all(word in html for word in words), language

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 
 from casework.actors import Actor
 from casework.exceptions import NotAllowedInState, NotPermitted, RuleViolation
@@ -23,6 +24,13 @@ from tests.samples import PDF
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English here (the office's default language is Russian)."""
+    with translation.override("en"):
+        yield
 
 
 def reload(application) -> CertificateApplication:
