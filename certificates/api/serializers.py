@@ -17,7 +17,7 @@ from casework.documents import DOCUMENT_TYPES
 from .. import rules
 
 
-class ApplicantSerializer(serializers.Serializer):
+class CertificateApplicantSerializer(serializers.Serializer):
     surname = serializers.CharField(max_length=100)
     given_name = serializers.CharField(max_length=100)
     patronymic = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
@@ -39,24 +39,24 @@ class ApplicantSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254, required=False, allow_null=True, allow_blank=True)
 
 
-class EducationSerializer(serializers.Serializer):
+class CertificateEducationSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=rules.EDUCATION_KINDS)
     specialty = serializers.CharField(max_length=300, required=False, allow_blank=True, allow_null=True)
     document_number = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
 
 
-class EmployerSerializer(serializers.Serializer):
+class CertificateEmployerSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     bin = serializers.CharField(max_length=12, required=False, allow_blank=True, allow_null=True)
     iin = serializers.CharField(max_length=12, required=False, allow_blank=True, allow_null=True)
 
 
-class LabourContractSerializer(serializers.Serializer):
+class CertificateLabourContractSerializer(serializers.Serializer):
     concluded_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
-class DocumentSerializer(serializers.Serializer):
+class CertificateDocumentSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=sorted(DOCUMENT_TYPES))
     filename = serializers.CharField(max_length=255)
     content_base64 = serializers.CharField(help_text="The file, base64; PDF, JPEG or PNG by content, at most 10 MB")
@@ -78,9 +78,9 @@ class DocumentSerializer(serializers.Serializer):
 
 class CertificateApplicationSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=rules.KINDS)
-    applicant = ApplicantSerializer()
+    applicant = CertificateApplicantSerializer()
     profession = serializers.CharField(max_length=20, help_text="Catalogue code, GET /api/v1/catalogue/professions/")
-    education = EducationSerializer(many=True, required=False)
+    education = CertificateEducationSerializer(many=True, required=False)
     experience_years = serializers.IntegerField(
         min_value=0,
         max_value=80,
@@ -88,7 +88,9 @@ class CertificateApplicationSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Whole completed years in the specialty (issue)",
     )
-    employer = EmployerSerializer(required=False, allow_null=True, help_text="extend; reissue for a new employer")
+    employer = CertificateEmployerSerializer(
+        required=False, allow_null=True, help_text="extend; reissue for a new employer"
+    )
     certificate_number = serializers.CharField(
         max_length=40, required=False, allow_blank=True, allow_null=True, help_text="extend, reissue, duplicate"
     )
@@ -105,15 +107,15 @@ class CertificateApplicationSerializer(serializers.Serializer):
         help_text="reissue: the date of the change (003 §22); duplicate: of the loss or damage (§22-1). Starts the "
         "5-working-day window; a late filing is accepted and flagged.",
     )
-    labour_contract = LabourContractSerializer(
+    labour_contract = CertificateLabourContractSerializer(
         required=False,
         allow_null=True,
         help_text="extend: concluded_on starts the 5-working-day window (003 §17); ends_on bounds the extension (§16)",
     )
-    documents = DocumentSerializer(many=True, required=False, max_length=20)
+    documents = CertificateDocumentSerializer(many=True, required=False, max_length=20)
 
 
-class ApplicationCreatedSerializer(serializers.Serializer):
+class CertificateApplicationCreatedSerializer(serializers.Serializer):
     number = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -122,21 +124,21 @@ class ApplicationCreatedSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="GET it to follow the application")
 
 
-class NamesSerializer(serializers.Serializer):
+class ProfessionNamesSerializer(serializers.Serializer):
     kk = serializers.CharField()
     ru = serializers.CharField()
 
 
-class SectorSerializer(NamesSerializer):
+class ProfessionSectorSerializer(ProfessionNamesSerializer):
     code = serializers.CharField()
 
 
 class ProfessionSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = NamesSerializer()
-    group = NamesSerializer(allow_null=True)
-    sector = SectorSerializer()
-    activity = NamesSerializer()
+    name = ProfessionNamesSerializer()
+    group = ProfessionNamesSerializer(allow_null=True)
+    sector = ProfessionSectorSerializer()
+    activity = ProfessionNamesSerializer()
 
     def to_representation(self, instance):
         return {

@@ -17,7 +17,7 @@ from casework.models import ApiClient, Channel
 
 from .. import services
 from ..models import CertificateApplication, Profession
-from .serializers import ApplicationCreatedSerializer, CertificateApplicationSerializer, ProfessionSerializer
+from .serializers import CertificateApplicationCreatedSerializer, CertificateApplicationSerializer, ProfessionSerializer
 
 EXAMPLE_BODY = {
     "kind": "issue",
@@ -63,7 +63,7 @@ class CertificateApplicationCreateView(PortalAPIView):
         operation_id="certificate_applications_create",
         summary="File a qualification certificate application",
         request=CertificateApplicationSerializer,
-        responses={201: ApplicationCreatedSerializer},
+        responses={201: CertificateApplicationCreatedSerializer},
         examples=[OpenApiExample("Issue", value=EXAMPLE_BODY, request_only=True)],
     )
     def post(self, request):
@@ -96,7 +96,7 @@ class CertificateApplicationCreateView(PortalAPIView):
             "url": url,
         }
         return Response(
-            ApplicationCreatedSerializer(body).data,
+            CertificateApplicationCreatedSerializer(body).data,
             status=201,
             headers={"Location": url, "ETag": etag_for(application)},
         )
