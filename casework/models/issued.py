@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .documents import get_private_storage
 
@@ -25,16 +26,16 @@ def issued_document_path(instance: "IssuedDocument", filename: str) -> str:
 
 
 class DocumentKind(models.TextChoices):
-    APPLICATION_FORM = "application_form", _("application")
-    RECEIPT = "receipt", _("receipt of acceptance")
-    REFUSAL_TO_ACCEPT = "refusal_to_accept", _("refusal to accept the application")
-    COMMISSION_PROTOCOL = "commission_protocol", _("Commission protocol")
-    CERTIFICATE = "certificate", _("certificate")
-    PERMIT = "permit", _("permit")
-    REFUSAL = "refusal", _("motivated refusal")
-    NOTICE = "notice", _("notice")
-    DECISION = "decision", _("decision")
-    REVOCATION = "revocation", _("revocation decision")
+    APPLICATION_FORM = "application_form", pgettext_lazy("document kind", "application")
+    RECEIPT = "receipt", pgettext_lazy("document kind", "receipt of acceptance")
+    REFUSAL_TO_ACCEPT = "refusal_to_accept", pgettext_lazy("document kind", "refusal to accept the application")
+    COMMISSION_PROTOCOL = "commission_protocol", pgettext_lazy("document kind", "Commission protocol")
+    CERTIFICATE = "certificate", pgettext_lazy("document kind", "certificate")
+    PERMIT = "permit", pgettext_lazy("document kind", "permit")
+    REFUSAL = "refusal", pgettext_lazy("document kind", "motivated refusal")
+    NOTICE = "notice", pgettext_lazy("document kind", "notice")
+    DECISION = "decision", pgettext_lazy("document kind", "decision")
+    REVOCATION = "revocation", pgettext_lazy("document kind", "revocation decision")
 
 
 class DocumentLanguage(models.TextChoices):
@@ -43,12 +44,12 @@ class DocumentLanguage(models.TextChoices):
 
 
 class DocumentStatus(models.TextChoices):
-    VALID = "valid", _("valid")
-    REVOKED = "revoked", _("revoked")
-    EXPIRED = "expired", _("expired")
-    SUPERSEDED = "superseded", _("superseded by a newer document")
-    TERMINATED = "terminated", _("terminated")
-    VOID = "void", _("void (issued in error)")
+    VALID = "valid", pgettext_lazy("document status", "valid")
+    REVOKED = "revoked", pgettext_lazy("document status", "revoked")
+    EXPIRED = "expired", pgettext_lazy("document status", "expired")
+    SUPERSEDED = "superseded", pgettext_lazy("document status", "superseded by a newer document")
+    TERMINATED = "terminated", pgettext_lazy("document status", "terminated")
+    VOID = "void", pgettext_lazy("document status", "void (issued in error)")
 
 
 class IssuedDocumentQuerySet(models.QuerySet):
