@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/", include("workcalendar.urls")),
+    path("", include("casework.health")),  # /health/live, /health/ready, /metrics
+    path("admin/dashboard/", include("casework.dashboard.urls")),  # the head of the office's dashboard
     path("admin/", admin.site.urls),
     path("complaints/", include("complaints.urls")),
     path("job-seekers/", include("jobseekers.urls")),

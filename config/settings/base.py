@@ -43,6 +43,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; the metrics time the whole request.
+    "casework.observability.logs.RequestIdMiddleware",
+    "casework.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,6 +139,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker imports the beat heartbeat task and the task metrics' signal handlers (deploy/README.md).
+CELERY_IMPORTS = ["casework.health", "casework.metrics"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -158,13 +163,34 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Every handler masks personal data (IIN/BIN, passport numbers, e-mail, phone) and adds the request id;
+# production writes JSON lines (LOG_FORMAT=json, casework.observability.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "casework.observability.logs.RequestIdFilter"},
+        "personal_data": {"()": "casework.observability.logs.PersonalDataFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "casework.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "plain"),
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Operations (deploy/README.md): /metrics only from these addresses/networks or with this bearer token.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /health/ready fails when the beat heartbeat (every 30 s) is older than this.
+HEALTH_BEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_BEAT_MAX_AGE_SECONDS", "120"))
 
 LOGIN_URL = "admin:login"
 SESSION_COOKIE_HTTPONLY = True
