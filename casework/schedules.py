@@ -61,6 +61,14 @@ register(
         description="API.md keeps Idempotency-Key responses at least 24 hours; these are older than 48.",
     )
 )
+register(
+    PeriodicTaskSpec(
+        name="casework: beat heartbeat (health check)",
+        task="casework.health.record_beat_heartbeat",
+        every_seconds=30,
+        description="Writes a timestamp that /health/ready checks: beat scheduled it and a worker ran it.",
+    )
+)
 
 
 def _schedule_for(spec: PeriodicTaskSpec) -> dict:
