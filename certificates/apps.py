@@ -35,6 +35,7 @@ class CertificatesConfig(AppConfig):
         roles.grant(
             roles.HEAD,
             f"{app}.decide_certificateapplication",
+            f"{app}.reopen_certificateapplication",
             f"{app}.revoke_certificate",
             f"{app}.terminate_certificate",
         )

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
 from casework import deadlines
 from casework.models import Case, Organisation, Person, TerritorialUnit, TransitionLog
@@ -320,6 +320,7 @@ class CertificateApplication(Case):
             ("refer_certificateapplication", _("Can refer a certificate application to the Commission")),
             ("record_protocol_certificateapplication", _("Can record the Commission protocol")),
             ("decide_certificateapplication", _("Can issue or refuse a certificate")),
+            ("reopen_certificateapplication", _("Can reopen a refused application after a granted complaint")),
         ]
 
     # --- facts the transitions and screens need -------------------------------------------------
@@ -462,6 +463,47 @@ class CertificateApplication(Case):
         self.decided_by = decided_by
         deadlines.clear_step(self)
         self.deadline_flag = ""
+
+    @transition(
+        field=status,
+        source=[Status.REFUSED, Status.REFUSED_TO_ACCEPT],
+        target=RETURN_VALUE(Status.REGISTERED, Status.RECEIVED),
+        permission="certificates.reopen_certificateapplication",
+        custom={"label": _("Reopen after a granted complaint")},
+    )
+    def reopen(self, on=None):
+        """A granted complaint reverses the refusal (003 §24–§26): the case is examined again in place.
+
+        A refused application goes back to registration (an issue goes to the Commission again, whose
+        protocol can then be corrected) with the service term counted anew from the day of reopening;
+        an application refused at acceptance goes back to the completeness check.
+        """
+        on = on or timezone.localdate()
+        term = self.regulation.service_term_working_days[self.kind]
+        deadlines.set_due(self, on, term)
+        self.decided_on = None
+        self.decided_by = None
+        self.deadline_flag = ""
+        if self.status == self.Status.REFUSED_TO_ACCEPT:
+            self.non_acceptance_ground = ""
+            self.missing_documents = []
+            deadlines.set_step(
+                self,
+                "completeness_check",
+                on,
+                self.regulation.completeness_check_working_days,
+                event=str(_("reopening after a complaint; completeness check")),
+            )
+            return self.Status.RECEIVED
+        self.refusal_ground = ""
+        self.refusal_motivation = ""
+        step, days = (
+            ("referral", self.regulation.referral_working_days)
+            if rules.needs_commission(self.kind)
+            else ("decision", term)
+        )
+        deadlines.set_step(self, step, on, days, event=str(_("reopening after a complaint")))
+        return self.Status.REGISTERED
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1486,6 +1486,7 @@ __all__ = [
     "CertificateNotFound",
     "submit_application",
     "register_application",
+    "reopen_after_complaint",
     "refuse_to_accept",
     "refer_to_commission",
     "record_protocol",
@@ -1503,3 +1504,26 @@ __all__ = [
     "eligible_members",
     "after_commit",
 ]
+
+
+def reopen_after_complaint(application: Any, complaint: Any, actor: Actor) -> CertificateApplication:
+    """A granted complaint reverses a refusal (003 §24–§26): the application is examined again in place,
+    with its whole history and new deadlines; the refusal document is void from then on."""
+    reopened = run_transition(
+        CertificateApplication,
+        _pk(application),
+        "reopen",
+        actor=actor,
+        reason=_("Reopened after complaint %(number)s was granted.") % {"number": complaint.number},
+        details={"complaint": complaint.number},
+    )
+    from casework.models.issued import DocumentKind, DocumentStatus
+    from casework.pdf import set_document_status
+
+    set_document_status(
+        reopened,
+        DocumentStatus.VOID,
+        kinds=[DocumentKind.REFUSAL, DocumentKind.REFUSAL_TO_ACCEPT],
+        reason=f"complaint {complaint.number} granted",
+    )
+    return reopened

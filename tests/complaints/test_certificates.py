@@ -7,12 +7,11 @@ from django.utils import timezone
 from casework.actors import Actor
 from casework.exceptions import NotPermitted
 from casework.models import Channel, TransitionLog
+from certificates import rules as cert_rules
+from certificates import services as cert_services
 from complaints import reopening, rules, services
+from tests.certificates import factories
 from tests.factories import DistrictFactory
-
-cert_services = pytest.importorskip("certificates.services")
-cert_rules = pytest.importorskip("certificates.rules")
-factories = pytest.importorskip("tests.certificates.factories")
 
 JOB = Actor.job("test")
 APPLICANT = {"surname": "Karimov", "given_name": "Aziz", "birth_date": "1990-04-02", "passport_number": "FA1234567"}
@@ -74,8 +73,7 @@ def test_complaint_about_a_refused_certificate_by_someone_else_is_refused_not_a_
 def test_granted_complaint_reopens_the_refused_certificate_application_with_its_history_and_new_deadlines_003_s24(
     refused,
 ):
-    if not reopening.can_reopen(refused):
-        pytest.skip("certificates exposes neither reopen_after_complaint nor a `reopen` transition yet")
+    assert reopening.can_reopen(refused)
     complaint = complain(refused)
     services.forward(complaint, actor=JOB, reviewing_body="Akim's office")
     services.start_review(complaint, actor=JOB)
@@ -88,7 +86,8 @@ def test_granted_complaint_reopens_the_refused_certificate_application_with_its_
         corrective_action="Refusal reversed; the application is decided anew",
     )
     application = type(refused).objects.get(pk=refused.pk)
-    assert application.status != "refused"
-    assert history(application)[: len(before)] == before and len(history(application)) > len(before)
-    assert application.step_deadline is None or application.step_deadline >= timezone.localdate()
+    assert application.status == "registered" and application.step_name == "referral"
+    assert history(application)[: len(before)] == before and history(application)[-1] == "reopen"
+    assert application.step_deadline > timezone.localdate()  # 2 working days from the reopening day (003 §7)
+    assert application.due_date > application.step_deadline and not application.refusal_ground
     assert complaint.corrective_number == application.number
