@@ -11,7 +11,9 @@ def _on_postgres() -> bool:
 def pytest_collection_modifyitems(config, items):
     if _on_postgres():
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/permit_office")
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/permit_office"
+    )
     skipped = [item for item in items if "postgres" in item.keywords]
     for item in skipped:
         item.add_marker(skip)

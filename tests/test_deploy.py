@@ -18,7 +18,10 @@ def run_manage(*args, env_extra):
 
 def test_check_deploy_is_clean_with_production_settings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env_extra={
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": "x7" * 30 + "-production-like-secret",

@@ -5,38 +5,11 @@ the act's rules and identifiers (IIN/BIN check digits, country codes, the certif
 checked by ``certificates.services.submit_application``, whose errors carry the same dotted names.
 """
 
-import base64
-import binascii
-
-from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from casework.documents import DOCUMENT_TYPES
+from casework.api.serializers import ApplicantIdentitySerializer, DocumentUploadSerializer
 
 from .. import rules
-
-
-class CertificateApplicantSerializer(serializers.Serializer):
-    surname = serializers.CharField(max_length=100)
-    given_name = serializers.CharField(max_length=100)
-    patronymic = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
-    birth_date = serializers.DateField()
-    citizenship = serializers.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 (XXA: stateless)")
-    passport_number = serializers.CharField(max_length=30)
-    passport_issued_on = serializers.DateField(required=False, allow_null=True)
-    passport_issuer = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
-    iin = serializers.CharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        max_length=12,
-        help_text="12 digits with the check digit; optional for foreigners",
-    )
-    address = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_null=True, allow_blank=True)
-    residence_country_address = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_null=True, allow_blank=True)
 
 
 class CertificateEducationSerializer(serializers.Serializer):
@@ -56,29 +29,9 @@ class CertificateLabourContractSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CertificateDocumentSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=sorted(DOCUMENT_TYPES))
-    filename = serializers.CharField(max_length=255)
-    content_base64 = serializers.CharField(help_text="The file, base64; PDF, JPEG or PNG by content, at most 10 MB")
-
-    def validate_content_base64(self, value: str) -> bytes:
-        limit = settings.UPLOAD_MAX_BYTES
-        if len(value) > (limit // 3 + 1) * 4 + 16:
-            raise serializers.ValidationError(
-                _("The file is larger than %(max)d MB.") % {"max": limit // 1048576}, code="file_too_large"
-            )
-        try:
-            content = base64.b64decode("".join(value.split()), validate=True)
-        except (binascii.Error, ValueError):
-            raise serializers.ValidationError(_("Not valid base64."), code="invalid_base64") from None
-        if not content:
-            raise serializers.ValidationError(_("The file is empty."), code="empty_file")
-        return content
-
-
 class CertificateApplicationSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=rules.KINDS)
-    applicant = CertificateApplicantSerializer()
+    applicant = ApplicantIdentitySerializer()
     profession = serializers.CharField(max_length=20, help_text="Catalogue code, GET /api/v1/catalogue/professions/")
     education = CertificateEducationSerializer(many=True, required=False)
     experience_years = serializers.IntegerField(
@@ -112,7 +65,7 @@ class CertificateApplicationSerializer(serializers.Serializer):
         allow_null=True,
         help_text="extend: concluded_on starts the 5-working-day window (003 §17); ends_on bounds the extension (§16)",
     )
-    documents = CertificateDocumentSerializer(many=True, required=False, max_length=20)
+    documents = DocumentUploadSerializer(many=True, required=False, max_length=20)
 
 
 class CertificateApplicationCreatedSerializer(serializers.Serializer):

@@ -3,10 +3,12 @@ so the same checks and codes apply to every channel)."""
 
 from rest_framework import serializers
 
+from casework.api.serializers import DocumentUploadSerializer
+
 from .. import rules
 
 
-class IdentitySerializer(serializers.Serializer):
+class ComplainantSerializer(serializers.Serializer):
     surname = serializers.CharField(required=False)
     given_name = serializers.CharField(required=False)
     patronymic = serializers.CharField(required=False, allow_null=True)
@@ -22,24 +24,18 @@ class IdentitySerializer(serializers.Serializer):
     )
 
 
-class DocumentSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="power_of_attorney, complaint_evidence or any application document type")
-    filename = serializers.CharField()
-    content_base64 = serializers.CharField()
-
-
 class ComplaintIn(serializers.Serializer):
     application_number = serializers.CharField()
     subject = serializers.ChoiceField(choices=list(rules.SUBJECTS))
     addressee = serializers.ChoiceField(choices=list(rules.ADDRESSEES))
-    complainant = IdentitySerializer()
-    on_behalf_of = IdentitySerializer(
+    complainant = ComplainantSerializer()
+    on_behalf_of = ComplainantSerializer(
         required=False, help_text="a representative: the applicant's identity (passport_number + birth_date, or iin)"
     )
     document_number = serializers.CharField(required=False, help_text="the challenged issued document, if any")
     action_id = serializers.IntegerField(required=False, help_text="the challenged history entry, if any")
     text = serializers.CharField()
-    documents = DocumentSerializer(many=True, required=False)
+    documents = DocumentUploadSerializer(many=True, required=False)
 
 
 class ComplaintOut(serializers.Serializer):

@@ -1,13 +1,10 @@
 """Bodies of the job-seeker endpoints. Identity fields as everywhere in the API (API.md "Applicant identity")."""
 
-import base64
-import binascii
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from casework.api.serializers import ApplicantIdentitySerializer, DocumentUploadSerializer
 from casework.countries import validate_alpha3
-from casework.documents import DOCUMENT_TYPES
 from casework.identifiers import identifier_error
 from casework.models import TerritorialUnit
 from casework.models.parties import phone_validator
@@ -52,17 +49,12 @@ class CitizenshipField(serializers.CharField):
         return value
 
 
-class ApplicantSerializer(serializers.Serializer):
-    surname = serializers.CharField(max_length=100)
-    given_name = serializers.CharField(max_length=100)
-    patronymic = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
-    birth_date = serializers.DateField()
+class JobSeekerApplicantSerializer(ApplicantIdentitySerializer):
+    """The shared identity, with citizenship and IIN checked here (a citizen's IIN is required, 002)."""
+
     citizenship = CitizenshipField(max_length=3, help_text="ISO 3166-1 alpha-3: KAZ for citizens")
     passport_number = serializers.CharField(max_length=30, help_text="identity card / passport number")
-    passport_issued_on = serializers.DateField(required=False, allow_null=True)
-    passport_issuer = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
     iin = IinField(help_text="required for citizens of Kazakhstan; validated when given")
-    address = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
     phone = serializers.CharField(
         max_length=20, required=False, allow_null=True, allow_blank=True, validators=[phone_validator]
     )
@@ -73,22 +65,6 @@ class ApplicantSerializer(serializers.Serializer):
             key: ("" if value is None and key not in ("birth_date", "passport_issued_on") else value)
             for key, value in attrs.items()
         }
-
-
-class DocumentSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=[])
-    filename = serializers.CharField(max_length=255)
-    content_base64 = serializers.CharField(help_text="the file, base64; PDF, JPEG or PNG by content, at most 10 MB")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["type"].choices = sorted(DOCUMENT_TYPES)
-
-    def validate_content_base64(self, value):
-        try:
-            return base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise serializers.ValidationError(_("Not valid base64."), code="invalid_base64") from None
 
 
 class UnitField(serializers.SlugRelatedField):
@@ -102,7 +78,7 @@ class UnitField(serializers.SlugRelatedField):
 
 
 class RegistrationIn(serializers.Serializer):
-    applicant = ApplicantSerializer()
+    applicant = JobSeekerApplicantSerializer()
     residency = serializers.ChoiceField(
         choices=[c for c, _label in rules.RESIDENCY_CHOICES], help_text="citizen | kandas | permanent_resident"
     )
@@ -114,7 +90,7 @@ class RegistrationIn(serializers.Serializer):
         help_text="residence permit or kandas certificate number (kandas, permanent_resident)",
     )
     unit = UnitField(help_text="KATO code of the district / city whose employment centre registers the person")
-    documents = DocumentSerializer(many=True, required=False, default=list)
+    documents = DocumentUploadSerializer(many=True, required=False, default=list)
 
 
 class JobSeekerRegistrationIn(RegistrationIn):
