@@ -24,5 +24,6 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("job-seekers/", include("jobseekers.urls")),
     path("certificates/", include("certificates.urls")),
+    path("permits/", include("permits.urls")),
     path("", include("casework.urls")),
 ]
