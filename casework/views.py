@@ -1,15 +1,10 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from .access import can_access_case
 from .models import Attachment
-
-
-def home(request):
-    """The public start page: which services the office gives and where to file."""
-    return render(request, "public/home.html")
 
 
 @staff_member_required

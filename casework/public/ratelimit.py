@@ -28,7 +28,14 @@ def limits() -> dict[str, tuple[int, int]]:
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client says unless a trusted proxy sets it.
+    """The caller's address. Behind ``settings.TRUSTED_PROXY_COUNT`` reverse proxies (nginx) the address is
+    the one the outermost trusted proxy saw, read from the right of X-Forwarded-For; anything further left
+    is whatever the client sent and is ignored. With no trusted proxy, REMOTE_ADDR only."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -650,3 +650,13 @@ def test_random_input_never_causes_an_error_page_and_invalid_input_creates_nothi
         assert "field-error" in response.content.decode()
     else:
         assert after[0] == before[0] + 1
+
+
+def test_rate_limit_counts_the_address_the_trusted_proxy_saw_not_what_the_client_claims(rf, settings):
+    from casework.public.ratelimit import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_address(request) == "203.0.113.9"  # "1.2.3.4" was written by the client itself
