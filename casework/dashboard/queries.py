@@ -24,7 +24,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.access import scope_to_unit
+from casework.access import clerk_unit, sees_all_units
 from casework.deadlines import case_models
 from casework.models import TransitionLog
 
@@ -56,6 +56,23 @@ class Period:
 def iso_week(monday: dt.date) -> str:
     year, week, _day = monday.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+class Scope:
+    """casework.access's rule (the clerk's unit and the units under it; every unit for the administrator),
+    resolved once per page instead of once per query."""
+
+    def __init__(self, user):
+        self.all_units = sees_all_units(user)
+        active_staff = bool(user and user.is_active and user.is_staff)
+        self.unit = None if self.all_units or not active_staff else clerk_unit(user)
+
+    def __call__(self, queryset, unit_field: str = "unit"):
+        if self.all_units:
+            return queryset
+        if self.unit is None:
+            return queryset.none()
+        return queryset.filter(**{f"{unit_field}__path__startswith": self.unit.path})
 
 
 def _as_date(value) -> dt.date:
@@ -100,7 +117,7 @@ class WeeklyFlow:
         return {"received": sum(self.received), "decided": sum(self.decided), "overdue": self.overdue_total}
 
 
-def weekly_flow(user, period: Period, today: dt.date | None = None) -> list[WeeklyFlow]:
+def weekly_flow(scope: Scope, period: Period, today: dt.date | None = None) -> list[WeeklyFlow]:
     today = today or timezone.localdate()
     mondays = period.weeks()
     index = {monday: i for i, monday in enumerate(mondays)}
@@ -108,7 +125,7 @@ def weekly_flow(user, period: Period, today: dt.date | None = None) -> list[Week
     for model in services():
         state_field = getattr(model, "STATE_FIELD", "status")
         open_states = list(model.OPEN_STATES)
-        cases = scope_to_unit(model.objects.all(), user)
+        cases = scope(model.objects.all())
 
         received = [0] * len(mondays)
         rows = (
@@ -187,10 +204,10 @@ class StepCompliance:
         return self.in_time / self.transitions if self.transitions else 1.0
 
 
-def step_compliance(user, period: Period) -> list[StepCompliance]:
+def step_compliance(scope: Scope, period: Period) -> list[StepCompliance]:
     results = []
     for model in services():
-        cases = scope_to_unit(model.objects.all(), user)
+        cases = scope(model.objects.all())
         rows = (
             TransitionLog.objects.filter(
                 case_type=ContentType.objects.get_for_model(model),
@@ -233,12 +250,12 @@ class QuotaUse:
         return self.total - self.reserved - self.issued
 
 
-def quota_use(user, on: dt.date | None = None) -> list[QuotaUse]:
+def quota_use(scope: Scope, on: dt.date | None = None) -> list[QuotaUse]:
     from permits.models import Quota
 
     on = on or timezone.localdate()
     rows = (
-        scope_to_unit(Quota.objects.all(), user)
+        scope(Quota.objects.all())
         .filter(period_start__lte=on, period_end__gte=on)
         .values("unit__code", "unit__name_ru", "unit__path")
         .annotate(total=Sum("total"), reserved=Sum("reserved"), issued=Sum("issued"))
@@ -274,12 +291,12 @@ class ComplaintOutcomes:
         return sum(self.counts.values())
 
 
-def complaints(user, period: Period) -> list[ComplaintOutcomes]:
+def complaints(scope: Scope, period: Period) -> list[ComplaintOutcomes]:
     from complaints import rules
     from complaints.models import Complaint
 
     rows = (
-        scope_to_unit(Complaint.objects.all(), user)
+        scope(Complaint.objects.all())
         .filter(received_at__date__gte=period.start, received_at__date__lte=period.end)
         .values("challenged_type", "status", "extent")
         .annotate(n=Count("pk"))
@@ -357,10 +374,11 @@ class Dashboard:
 
 def build(user, period: Period, today: dt.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
+    scope = Scope(user)
     return Dashboard(
         period=period,
-        flow=weekly_flow(user, period, today),
-        compliance=step_compliance(user, period),
-        quotas=quota_use(user, today),
-        complaints=complaints(user, period),
+        flow=weekly_flow(scope, period, today),
+        compliance=step_compliance(scope, period),
+        quotas=quota_use(scope, today),
+        complaints=complaints(scope, period),
     )

@@ -33,6 +33,10 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     )
 
 
+def _legend_width(items: list[tuple[str, str]]) -> int:
+    return sum(24 + 7 * len(name) for name, _colour in items)
+
+
 def _legend(items: list[tuple[str, str]], x: int, y: int) -> list[str]:
     parts = []
     for name, colour in items:
@@ -49,11 +53,13 @@ def grouped_bars(title: str, categories: list[str], series: list[tuple[str, str,
     """
     plot_h, left, top, bottom = 140, 34, 24, 46
     group_w = max(18, 6 * len(series) + 8)
-    width = left + group_w * max(1, len(categories)) + 10
+    legend = [(label, PALETTE.get(key, key)) for label, key, _values in series]
+    width = max(left + group_w * max(1, len(categories)) + 10, left + _legend_width(legend))
     height = top + plot_h + bottom
     peak = max([1, *(v for _label, _key, values in series for v in values)])
-    body = _legend([(label, PALETTE.get(key, key)) for label, key, _values in series], left, 12)
-    body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 6}" y2="{top + plot_h}" stroke="#718096"/>')
+    body = _legend(legend, left, 12)
+    axis_end = left + group_w * max(1, len(categories))
+    body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{axis_end}" y2="{top + plot_h}" stroke="#718096"/>')
     body.append(f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" {FONT}>{peak}</text>')
     body.append(f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" {FONT}>0</text>')
     bar_w = max(3, (group_w - 8) // max(1, len(series)))
@@ -76,7 +82,6 @@ def grouped_bars(title: str, categories: list[str], series: list[tuple[str, str,
 def stacked_bars(title: str, rows: list[tuple[str, list[tuple[str, str, int]]]], label_width: int = 200) -> SafeString:
     """Horizontal stacked bars: one row a category (a unit, a service, a step), segments (label, colour, value)."""
     bar_h, gap, top, plot_w = 16, 8, 24, 320
-    width = label_width + plot_w + 60
     height = top + max(1, len(rows)) * (bar_h + gap) + 8
     peak = max([1, *(sum(v for _l, _k, v in segments) for _label, segments in rows)])
     legend, seen = [], set()
@@ -85,6 +90,7 @@ def stacked_bars(title: str, rows: list[tuple[str, list[tuple[str, str, int]]]],
             if name not in seen:
                 seen.add(name)
                 legend.append((name, PALETTE.get(key, key)))
+    width = max(label_width + plot_w + 60, label_width + _legend_width(legend))
     body = _legend(legend, label_width, 12)
     for i, (label, segments) in enumerate(rows):
         y = top + i * (bar_h + gap)
