@@ -55,14 +55,14 @@ KIND_DESCRIPTIONS = {
 # Documents a variant offers besides those annex 2 row 8 requires (rules.required_documents).
 OPTIONAL_DOCUMENTS = {rules.ISSUE: (), rules.EXTEND: (), rules.DUPLICATE: ("damaged_permit",)}
 DOCUMENT_HELP = {
-    "iit_advance_receipt": _("The receipt of the individual income tax advance payment for the whole term asked."),
+    "iit_advance_receipt": _(
+        "Paid for the whole term asked, to the revenue body of the district where you stay (annex 2 row 9 p.6–7)."
+    ),
     "passport_with_border_mark": _("The pages with your photo and data and the page with the border-crossing mark."),
     "passport_notarised_copy": _("A notarised copy, with the page bearing the border-crossing mark."),
-    "medical_certificate_028": _("Form 028/e, issued not more than 12 months ago."),
-    "medical_insurance": _(
-        "The policy registered in the Unified Insurance Database, valid for at least the whole term asked."
-    ),
-    "intention_agreement": _("The agreement of intent signed with the employer (annex 3)."),
+    "medical_certificate_028": _("Its date of issue is asked above, under “Dates of the documents”."),
+    "medical_insurance": _("The policy; its end date is asked above, under “Dates of the documents”."),
+    "intention_agreement": _("Signed by the labour immigrant and the employer (004 §11)."),
     "labour_contract": _("The labour contract concluded with the employer."),
     "damaged_permit": _("A scan of the damaged permit, or your statement of its loss (optional)."),
 }
@@ -248,8 +248,9 @@ class LabourImmigrantApplicationForm(PublicApplicationForm):
         )
         self.fields["phone"].help_text = _("Your mobile phone, with the country code, e.g. +998 90 123 45 67.")
         self.fields["consent"].label = _(
-            "I am aware of liability for violating the migration and tax legislation of the Republic of Kazakhstan "
-            "and consent to the collection and processing of my personal data needed for this service."
+            "I, the labour immigrant, am aware of liability for violating the migration and tax legislation of the "
+            "Republic of Kazakhstan and consent to the collection and processing of my personal data needed for this "
+            "service."
         )
         for name in ("medical_certificate_issued_on", "border_crossed_on"):
             if name in self.fields:
@@ -274,7 +275,7 @@ class LabourImmigrantApplicationForm(PublicApplicationForm):
         immigrant = list(APPLICANT_FIELDS)
         immigrant.insert(immigrant.index("birth_date") + 1, "place_of_birth")
         immigrant.append("family_composition")
-        sets: list[tuple] = [(_("Local executive body"), ["unit"]), (_("The labour immigrant"), immigrant)]
+        sets: list[tuple] = [(_("Where to apply"), ["unit"]), (_("The labour immigrant"), immigrant)]
         if self.kind == rules.ISSUE:
             sets.append(
                 (_("The permit asked for"), ["term_months", "intention_agreement_number", "previous_permit_number"])
