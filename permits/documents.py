@@ -422,3 +422,8 @@ def mark_permit_documents(permit_id: int, transition_name: str, reason: str = ""
     status = _STATUS_FOR.get(transition_name)
     if status:
         set_document_status(LabourImmigrantPermit.objects.get(pk=permit_id), status, reason=reason)
+
+
+# The foreign-labour permit's documents (seed 000) live in their own module; importing it here registers their
+# builders wherever casework.pdf looks for this app's documents.
+from .foreign_labour import documents as foreign_labour_documents  # noqa: E402, F401

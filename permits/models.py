@@ -27,6 +27,7 @@ class Quota(models.Model):
 
     class Purpose(models.TextChoices):
         LABOUR_IMMIGRANT = "labour_immigrant", _("labour immigrants (household employers)")
+        FOREIGN_LABOUR = "foreign_labour", _("foreign labour attracted by employers (seed 000)")
 
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices, default=Purpose.LABOUR_IMMIGRANT)
     unit = models.ForeignKey(
@@ -539,3 +540,20 @@ class Revocation(Case):
             and self.step_deadline is not None
             and self.step_deadline < timezone.localdate()
         )
+
+
+# --- foreign-labour permits to employers (seed 000): their own module, models of this app -----------------
+
+from .foreign_labour.models import (  # noqa: E402, F401
+    AgendaItem,
+    CommissionMeeting,
+    CommissionMember,
+    EmployerNotice,
+    FeePayment,
+    FLPermitStatus,
+    FLPStatus,
+    ForeignLabourPermit,
+    ForeignLabourPermitApplication,
+    RequestedWorker,
+    ServiceJournalEntry,
+)

@@ -50,19 +50,19 @@ def _exhausted(unit, day: date, quota: Quota | None):
     return rules.violation(rules.QUOTA_EXHAUSTED, detail)
 
 
-def has_free_unit(unit, day: date, purpose: str = Quota.Purpose.LABOUR_IMMIGRANT) -> bool:
+def has_free_unit(unit, day: date, purpose: str = Quota.Purpose.LABOUR_IMMIGRANT, units: int = 1) -> bool:
     quota = quota_for(unit, day, purpose)
-    return quota is not None and quota.free > 0
+    return quota is not None and quota.free >= units
 
 
-def _take(unit, day: date, counter: str, purpose: str) -> Quota:
+def _take(unit, day: date, counter: str, purpose: str, units: int = 1) -> Quota:
     quota = quota_for(unit, day, purpose)
     if quota is None:
         raise _exhausted(unit, day, None)
     try:
         with transaction.atomic():
-            taken = Quota.objects.filter(pk=quota.pk, total__gt=F("reserved") + F("issued")).update(
-                **{counter: F(counter) + 1}
+            taken = Quota.objects.filter(pk=quota.pk, total__gte=F("reserved") + F("issued") + units).update(
+                **{counter: F(counter) + units}
             )
     except IntegrityError:  # the CHECK constraint: only if someone bypassed this module
         taken = 0
@@ -76,9 +76,10 @@ def reserve_unit(unit, day: date, purpose: str = Quota.Purpose.LABOUR_IMMIGRANT)
     return _take(unit, day, "reserved", purpose)
 
 
-def consume_free_unit(unit, day: date, purpose: str = Quota.Purpose.LABOUR_IMMIGRANT) -> Quota:
-    """004 §20: a permit issued without a live reservation takes a free unit; raises ``quota_exhausted``."""
-    return _take(unit, day, "issued", purpose)
+def consume_free_unit(unit, day: date, purpose: str = Quota.Purpose.LABOUR_IMMIGRANT, units: int = 1) -> Quota:
+    """004 §20: a permit issued without a live reservation takes a free unit (a foreign-labour permit takes one
+    a worker); raises ``quota_exhausted``."""
+    return _take(unit, day, "issued", purpose, units)
 
 
 def consume_reservation(quota_id: int) -> bool:
@@ -92,9 +93,9 @@ def release_reservation(quota_id: int) -> bool:
     return bool(Quota.objects.filter(pk=quota_id, reserved__gt=0).update(reserved=F("reserved") - 1))
 
 
-def release_issued(quota_id: int) -> bool:
-    """A permit ended (expired, terminated, revoked): its unit is free again."""
-    return bool(Quota.objects.filter(pk=quota_id, issued__gt=0).update(issued=F("issued") - 1))
+def release_issued(quota_id: int, units: int = 1) -> bool:
+    """A permit ended (expired, terminated, revoked): its unit(s) are free again."""
+    return bool(Quota.objects.filter(pk=quota_id, issued__gte=units).update(issued=F("issued") - units))
 
 
 # --- import by the authorised body (CSV) ------------------------------------------------------------

@@ -26,6 +26,7 @@ from . import quota as quotas
 from . import rules, signatures
 from .models import (
     ApplicationStatus,
+    ForeignLabourPermitApplication,
     IntentionAgreement,
     LabourImmigrantPermit,
     LabourImmigrantPermitApplication,
@@ -996,10 +997,11 @@ def send_extension_reminders(today: date | None = None) -> int:
 
 
 def watch_deadlines(today: date | None = None) -> int:
-    """Flag once, in the case's history, every open application or revocation whose step deadline passed."""
+    """Flag once, in the case's history, every open application (labour-immigrant or foreign-labour permit) or
+    revocation whose step deadline passed."""
     today = today or timezone.localdate()
     flagged = 0
-    for model in (Application, Revocation):
+    for model in (Application, Revocation, ForeignLabourPermitApplication):
         overdue = model.objects.filter(
             status__in=model.OPEN_STATES, step_deadline__lt=today, deadline_missed_on__isnull=True
         )

@@ -114,3 +114,58 @@ def verify_signatures(body: dict, signatures: list[dict], *, immigrant_iin: str,
             )
         stored.append({"signer": signer, "iin": who, "digest": digest, "verifier": verifier.name, "verified": True})
     return stored
+
+
+def verify_applicant_signature(
+    body: dict, signature: dict | None, *, applicant_id: str, field: str = "signature"
+) -> dict:
+    """000 §9(5)–(7): a portal request is certified with the applicant's own EDS. Checks that a signature is
+    there, that the IIN/BIN of its certificate is the applicant's (condition 2: "the IIN/BIN in the request and
+    in the EDS registration certificate match") and that it verifies over ``application_digest(body)``; returns
+    what is stored on the case. The signer named in ``signature["signer_id"]`` is the certificate's IIN/BIN as
+    the gateway reports it; the cryptographic check is the configured verifier's (a TEST DOUBLE in tests).
+
+    ``signature``: {"signer_id": "<IIN/BIN>", "signature_base64": "...", "certificate_serial": "..." (optional)}.
+    Codes: ``signature_missing``, ``signature_unverifiable``, ``signer_not_applicant``, ``signature_invalid``.
+    """
+    from .foreign_labour import rules as flp_rules
+
+    if not signature or not signature.get("signature_base64"):
+        raise rules.violation(
+            flp_rules.SIGNATURE_MISSING,
+            _("A request through the portal is certified with the applicant's EDS (000 §9)."),
+            field,
+        )
+    verifier = get_verifier()
+    if not verifier.configured:
+        raise rules.violation(
+            flp_rules.SIGNATURE_UNVERIFIABLE,
+            _("Electronic signatures cannot be verified now (no verifier configured)."),
+            field,
+        )
+    signer = (signature.get("signer_id") or "").strip()
+    if signer != applicant_id:
+        raise rules.violation(
+            flp_rules.SIGNER_NOT_APPLICANT,
+            _("The request is signed with the EDS of %(s)s, not of the applicant %(a)s (000 §9).")
+            % {"s": signer or "—", "a": applicant_id},
+            f"{field}.signer_id",
+        )
+    try:
+        raw = base64.b64decode(signature.get("signature_base64") or "", validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    digest = application_digest(body)
+    if not raw or not verifier.verify(digest, raw, signer):
+        raise rules.violation(
+            flp_rules.SIGNATURE_INVALID,
+            _("The electronic signature does not verify for this request (000 §9)."),
+            field,
+        )
+    return {
+        "signer_id": signer,
+        "digest": digest,
+        "verifier": verifier.name,
+        "certificate_serial": signature.get("certificate_serial") or "",
+        "verified": True,
+    }

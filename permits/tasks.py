@@ -1,17 +1,20 @@
-"""Celery jobs of labour-immigrant permits: thin and idempotent, each calls one service (STYLE.md "Tasks").
-Schedules are registered in casework.schedules (kept in the database by django-celery-beat)."""
+"""Celery jobs of labour-immigrant permits and foreign-labour permits: thin and idempotent, each calls services
+(STYLE.md "Tasks"). Schedules are registered in casework.schedules (kept in the database by django-celery-beat)."""
 
 from celery import shared_task
 
+from casework.notifications import NotificationError
 from casework.schedules import PeriodicTaskSpec, register
 
 from . import services
+from .foreign_labour import services as foreign_labour
 
 
 @shared_task(ignore_result=True)
 def expire_permits() -> int:
-    """Permits whose last valid day has passed become expired; their quota units are released."""
-    return services.expire_permits()
+    """Permits (labour-immigrant and foreign-labour) whose last valid day has passed become expired; their
+    quota units are released."""
+    return services.expire_permits() + foreign_labour.expire_permits()
 
 
 @shared_task(ignore_result=True)
@@ -34,8 +37,28 @@ def deliver_revocation_information() -> dict:
 
 @shared_task(ignore_result=True)
 def watch_deadlines() -> int:
-    """Flag (once, in the history) applications and revocations whose step deadline has passed."""
+    """Flag (once, in the history) applications (both permit services) and revocations whose step deadline
+    has passed."""
     return services.watch_deadlines()
+
+
+@shared_task(ignore_result=True)
+def lapse_unpaid_foreign_labour_applications() -> int:
+    """DOMAIN.md §5 ruling: no copy of the fee payment within 10 working days of the letter → fee_lapsed."""
+    return foreign_labour.lapse_unpaid_applications()
+
+
+@shared_task(
+    name="permits.notify_foreign_labour_employer",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(NotificationError, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def notify_foreign_labour_employer(app_id: int, event: str) -> str:
+    """Tell the employer (e-mail, else SMS) about the letter, the issue, a refusal or a lapse; sent once."""
+    return foreign_labour.notify_employer(app_id, event)
 
 
 for spec in (
@@ -62,6 +85,12 @@ for spec in (
         "permits.tasks.deliver_revocation_information",
         every_seconds=300,
         description=deliver_revocation_information.__doc__,
+    ),
+    PeriodicTaskSpec(
+        "permits: lapse unpaid foreign-labour permit applications (000 §5)",
+        "permits.tasks.lapse_unpaid_foreign_labour_applications",
+        crontab={"minute": "20", "hour": "0"},
+        description=lapse_unpaid_foreign_labour_applications.__doc__,
     ),
     PeriodicTaskSpec(
         "permits: deadline watch",
