@@ -1,15 +1,43 @@
+import hmac
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .documents import Attachment
 from .history import TransitionLog
 from .suspension import Suspension
 from .units import TerritorialUnit
+
+# Access codes are hashed with a keyed HMAC-SHA256, not a password hasher. A slow hash (PBKDF2: about
+# 1,000,000 iterations, 0.3-1 s of CPU) protects *low-entropy* secrets people choose; an access code is
+# ``secrets.token_urlsafe(9)``: 72 random bits the office generates. Guessing it offline is out of reach
+# whatever the hash costs (2^71 HMACs on average, and the key — SECRET_KEY — is needed besides the stored
+# value); guessing online is rate-limited (casework.public ratelimit). Stretching only cost every filing
+# (portal API, public form) a worker-second (bench/api_load.py). Hashes made earlier with make_password
+# still verify (check_password); SECRET_KEY_FALLBACKS keep codes valid across a key rotation.
+ACCESS_CODE_SCHEME = "hmac_sha256"
+ACCESS_CODE_SALT = "casework.Case.access_code"
+
+
+def hash_access_code(code: str, secret: str | None = None) -> str:
+    digest = salted_hmac(ACCESS_CODE_SALT, code, secret=secret, algorithm="sha256").hexdigest()
+    return f"{ACCESS_CODE_SCHEME}${digest}"
+
+
+def access_code_matches(code: str, stored: str) -> bool:
+    """Constant-time check of ``code`` against a stored hash (ours, or a legacy Django password hash)."""
+    if not stored:
+        hash_access_code(code or "")  # same work for "no code stored" as for a wrong code
+        return False
+    if not stored.startswith(ACCESS_CODE_SCHEME + "$"):
+        return check_password(code, stored)
+    secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(hmac.compare_digest(hash_access_code(code or "", key), stored) for key in secrets_to_try)
 
 
 class Channel(models.TextChoices):
@@ -84,8 +112,8 @@ class Case(models.Model):
     def issue_access_code(self) -> str:
         """A secret the applicant uses with the number to follow the case; only its hash is kept."""
         code = secrets.token_urlsafe(9)
-        self.access_code_hash = make_password(code)
+        self.access_code_hash = hash_access_code(code)
         return code
 
     def check_access_code(self, code: str) -> bool:
-        return bool(self.access_code_hash) and check_password(code, self.access_code_hash)
+        return access_code_matches(code, self.access_code_hash)

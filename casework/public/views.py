@@ -7,11 +7,9 @@ handle (casework.public.session); the number and access code travel only in POST
 import logging
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from casework.exceptions import ServiceError
 from casework.models import Case, TransitionLog
+from casework.models.cases import access_code_matches
 
 from . import ratelimit, session
 from .forms import PublicApplicationForm, TrackingForm
@@ -28,7 +27,6 @@ from .registry import PublicService, find_case, get_service, public_services
 logger = logging.getLogger("casework.public")
 
 # Compared against when a number is unknown, so that "no such number" and "wrong code" take as long.
-_DUMMY_HASH = SimpleLazyObject(lambda: make_password("not-a-real-access-code"))
 
 # The complaints service registers a public page under this name when it lands; until then no link.
 COMPLAINT_URL_NAME = "complaints:public_file"
@@ -268,7 +266,7 @@ def track(request):
                 handle = session.remember(request, case)
                 return HttpResponseRedirect(reverse("casework:public:case", args=[handle]))
             if case is None or not case.access_code_hash:
-                check_password(code, str(_DUMMY_HASH))
+                access_code_matches(code, "")  # the same work as a wrong code: timing tells nothing
             # One message for an unknown number and a wrong code: the page never tells which numbers exist.
             form.add_error(None, _("No application matches this number and access code. Check both and try again."))
     context = {"form": form, "remembered": session.remembered(request)}
