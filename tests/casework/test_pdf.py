@@ -6,13 +6,15 @@ import io
 import shutil
 import subprocess
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pypdf
 import pytest
 import zxingcpp
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -29,6 +31,7 @@ from casework.pdf import (
     schedule_documents,
     set_document_status,
 )
+from tests.caseapp.models import DemoCase
 
 KAZAKH_LETTERS = "әғқңөұүһі"
 GENERIC = "documents/generic.html"
@@ -325,3 +328,24 @@ def test_render_task_for_a_deleted_case_does_nothing(make_case):
 def test_scheduling_an_undeclared_document_fails_in_the_service_not_later(make_case):
     with pytest.raises(DocumentError, match="no document builder"):
         schedule_documents(make_case(), "permit")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_three_workers_rendering_one_document_store_each_copy_once_under_one_number(make_case):
+    """Two workers on the Kazakh copy, one on the Russian, at the same moment (a redelivered task)."""
+    case = make_case()
+    barrier = threading.Barrier(3)
+
+    def render(language):
+        try:
+            barrier.wait()
+            return issue_notice(DemoCase.objects.get(pk=case.pk), language).pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(3) as pool:
+        pks = list(pool.map(render, ["kk", "kk", "ru"]))
+    assert pks[0] == pks[1] != pks[2]
+    assert IssuedDocument.objects.count() == 2
+    assert IssuedDocument.objects.values("number").distinct().count() == 1
