@@ -7,6 +7,7 @@ import binascii
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from casework.api.serializers import Base64Field
 from casework.countries import validate_alpha3
 from casework.identifiers import validate_iin
 
@@ -18,7 +19,7 @@ DOCUMENT_TYPE_CHOICES = sorted(rules.DOCUMENT_TYPES)
 class DocumentIn(serializers.Serializer):
     type = serializers.ChoiceField(choices=DOCUMENT_TYPE_CHOICES)
     filename = serializers.CharField(max_length=255)
-    content_base64 = serializers.CharField(help_text="The file, base64; PDF, JPEG or PNG by content, ≤ 10 MB.")
+    content_base64 = Base64Field(help_text="The file, base64; PDF, JPEG or PNG by content, ≤ 10 MB.")
 
     def validate_content_base64(self, value):
         try:
