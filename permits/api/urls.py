@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import foreign_views, views
 
 urlpatterns = [
     path(
@@ -20,4 +20,15 @@ urlpatterns = [
     ),
     path("termination-notices/", views.TerminationNoticeCreate.as_view(), name="termination-notices"),
     path("revocations/", views.RevocationFeed.as_view(), name="revocations"),
+    # Foreign-labour permits to employers (seed 000)
+    path(
+        "foreign-labour-permit-applications/",
+        foreign_views.ForeignLabourApplicationCreate.as_view(),
+        name="foreign-labour-permit-applications",
+    ),
+    path(
+        "foreign-labour-permit-applications/<str:number>/fee-payments/",
+        foreign_views.FeePaymentCreate.as_view(),
+        name="foreign-labour-permit-fee-payments",
+    ),
 ]

@@ -107,7 +107,7 @@ def employer_from(data: dict) -> Organisation:
         kind, lookup = Organisation.Kind.LEGAL_ENTITY, {"bin": bin_}
     else:
         kind, lookup = Organisation.Kind.ENTREPRENEUR, {"iin": iin, "kind": Organisation.Kind.ENTREPRENEUR}
-    org = Organisation.objects.filter(**lookup).order_by("pk").first() or Organisation(kind=kind, **lookup)
+    org = Organisation.objects.filter(**lookup).order_by("pk").first() or Organisation(**{"kind": kind, **lookup})
     org.name = data.get("name") or org.name or (bin_ or iin)
     for attr in ("address", "phone", "email"):
         if data.get(attr):
