@@ -478,6 +478,20 @@ def set_document_status(case_or_document, status: str, *, kinds: Iterable[str] |
     return _change_status(documents_of(case_or_document).filter(kind__in=kinds), status, reason=reason)
 
 
+def set_status_of_documents(
+    model, case_ids, status: str, *, kinds: Iterable[str] | None = None, reason: str = ""
+) -> int:
+    """``set_document_status`` for many cases of one model at once (set-based jobs: expiry of a day's
+    certificates or permits): one UPDATE, the same ``STATUS_MOVES`` rule."""
+    if status not in STATUS_MOVES:
+        raise DocumentError(f"unknown document status {status!r}")
+    kinds = tuple(kinds) if kinds is not None else VALIDITY_KINDS
+    rows = IssuedDocument.objects.filter(
+        case_type=ContentType.objects.get_for_model(model), case_id__in=list(case_ids), kind__in=kinds
+    )
+    return _change_status(rows, status, reason=reason)
+
+
 def expire_lapsed_documents(today: date | None = None) -> int:
     """Valid documents whose ``valid_to`` has passed become expired (idempotent; for a periodic job)."""
     today = today or timezone.localdate()
