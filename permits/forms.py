@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from casework.countries import validate_alpha3
 from casework.exceptions import ServiceError
 from casework.identifiers import validate_iin
 from casework.models import Channel, TerritorialUnit
@@ -26,6 +27,7 @@ from casework.public.forms import (
     DocumentField,
     PublicApplicationForm,
     PublicDateField,
+    country_choices,
     validate_person_name,
     validate_printable,
 )
@@ -477,3 +479,406 @@ class TerminationNoticeForm(PublicApplicationForm):
             and surname in typed
             and (not data.get("immigrant_iin") or not holder.iin or holder.iin == data["immigrant_iin"])
         )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Foreign-labour permit to an employer (seed 000): issue, re-issue, extension; ordinary or intra-corporate
+# --------------------------------------------------------------------------------------------------------------
+
+# URL slug → (kind, intra_corporate); the six sub-services of 000 §5.
+FL_VARIANTS = {
+    "issue": ("issue", False),
+    "reissue": ("reissue", False),
+    "extend": ("extend", False),
+    "transfer-issue": ("issue", True),
+    "transfer-reissue": ("reissue", True),
+    "transfer-extend": ("extend", True),
+}
+FL_TITLES = {
+    "issue": _("Permit to attract foreign labour: issue"),
+    "reissue": _("Permit to attract foreign labour: re-issue"),
+    "extend": _("Permit to attract foreign labour: extension"),
+    "transfer-issue": _("Intra-corporate transfer: issue of a permit"),
+    "transfer-reissue": _("Intra-corporate transfer: re-issue of a permit"),
+    "transfer-extend": _("Intra-corporate transfer: extension of a permit"),
+}
+FL_DESCRIPTIONS = {
+    "issue": _(
+        "The employer asks for a number of foreign workers by profession, qualification category, term and place "
+        "of work. The Commission on foreign-labour permits reviews the application; after the letter the employer "
+        "submits the fee payment within 10 working days (000 §5)."
+    ),
+    "reissue": _("The permit is re-issued when its data change (for example the employer's name) (000 §5)."),
+    "extend": _(
+        "The permit's term is extended; after the letter the employer submits the fee payment within 10 working "
+        "days (000 §5)."
+    ),
+    "transfer-issue": _(
+        "For foreign employees transferred within a company group: name each transferee. The Commission reviews "
+        "the application; no fee is charged (000 §5)."
+    ),
+    "transfer-reissue": _("The intra-corporate transfer permit is re-issued when its data change (000 §5)."),
+    "transfer-extend": _("The intra-corporate transfer permit's term is extended (000 §5)."),
+}
+FL_DOCUMENT_HELP = {
+    "flp_workers_list": _("Each worker's profession, qualification category, education and experience."),
+    "flp_transfer_decision": _("The foreign company's decision to transfer the employees, with a translation."),
+    "flp_reissue_grounds": _("The documents showing what changed."),
+    "flp_extension_grounds": _("The documents justifying the need to extend the permit."),
+}
+WORKER_ROWS = 3
+TRANSFEREE_ROWS = 3
+CONSENT_FIELDSET_FL = (_("Confirmation"), ["consent"])
+
+
+def region_choices() -> list:
+    """The providers of foreign-labour permits: the regions' employment coordination departments (000 §1)."""
+    regions = TerritorialUnit.objects.filter(level=TerritorialUnit.Level.REGION)
+    return [("", "—"), *((unit.code, _unit_name(unit)) for unit in regions)]
+
+
+def territory_choices() -> list:
+    """The place of work: the whole region (empty) or one of its districts."""
+    return [("", _("The whole region applied to")), *district_choices()[1:]]
+
+
+def category_choices() -> list:
+    from .foreign_labour import rules as fl_rules
+
+    return [("", "—"), *((code, label) for code, label in fl_rules.CATEGORIES.items())]
+
+
+class ForeignLabourApplicationForm(PublicApplicationForm):
+    """The employer's application (000 §4–§5); ``__init__(variant=...)`` keeps one sub-service's fields.
+
+    Ordinary issue: up to ``WORKER_ROWS`` lines of workers asked for (profession, category, number, place of
+    work); intra-corporate issue: up to ``TRANSFEREE_ROWS`` named transferees. Larger requests go through the
+    portal (the API takes any number) or the office.
+    """
+
+    consent_label = _(
+        "On behalf of the employer I confirm that the information is true, and consent to the processing of the "
+        "personal data in this application (of the transferees too) needed for this service."
+    )
+
+    unit = forms.ChoiceField(
+        label=_("Region applied to"),
+        choices=region_choices,
+        help_text=_("The region's employment coordination department issues the permit (000 §1)."),
+    )
+    employer_kind = forms.ChoiceField(
+        label=_("The employer is"),
+        choices=[
+            ("legal_entity", _("a legal entity (BIN)")),
+            ("entrepreneur", _("an individual entrepreneur (IIN)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    employer_identifier = forms.CharField(
+        label=_("BIN or IIN"),
+        max_length=12,
+        min_length=12,
+        help_text=_("12 digits: the BIN of a legal entity, the IIN of an individual entrepreneur."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]{12}", "autocomplete": "off", "data-check": "iin"}
+        ),
+    )
+    employer_name = forms.CharField(label=_("Employer's name"), max_length=300, validators=[validate_printable])
+    employer_address = forms.CharField(label=_("Employer's address"), max_length=300, validators=[validate_printable])
+    employer_phone = forms.CharField(
+        label=_("Employer's phone"),
+        max_length=20,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "pattern": r"\+?[0-9 ()\-]{7,20}"}),
+    )
+    employer_email = forms.EmailField(
+        label=_("Employer's e-mail"),
+        max_length=254,
+        required=False,
+        help_text=_("The letter and the notices about the application are sent here."),
+    )
+    term_months = forms.IntegerField(
+        label=_("Term, months"),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 36, "inputmode": "numeric"}),
+    )
+    permit_number = forms.CharField(
+        label=_("Number of the permit"),
+        max_length=40,
+        help_text=_("As printed on the permit."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    reissue_reason = forms.CharField(
+        label=_("What changed"),
+        max_length=300,
+        validators=[validate_printable],
+        help_text=_("The ground of the re-issue."),
+    )
+    sending_company = forms.CharField(
+        label=_("Foreign company sending the transferees"), max_length=300, validators=[validate_printable]
+    )
+
+    def __init__(self, *args, variant: str, **kwargs):
+        from .foreign_labour import rules as fl_rules
+
+        self.variant = variant
+        self.kind, self.intra_corporate = FL_VARIANTS[variant]
+        super().__init__(*args, **kwargs)
+        for name in APPLICANT_FIELDS:
+            self.fields.pop(name, None)
+        self.fields["consent"].label = self.consent_label
+        self.service_field_names = {
+            "employer": "employer_identifier",
+            "employer.bin": "employer_identifier",
+            "employer.iin": "employer_identifier",
+            "intra_corporate": "permit_number",
+        }
+        if self.kind == fl_rules.REISSUE:
+            del self.fields["term_months"]
+        else:
+            top = 12 if self.kind == fl_rules.EXTEND or not self.intra_corporate else 36
+            self.fields["term_months"].help_text = _("From 1 to %(top)s months.") % {"top": top}
+            self.fields["term_months"].widget.attrs["max"] = top
+        if self.kind == fl_rules.ISSUE:
+            del self.fields["permit_number"]
+        if self.kind != fl_rules.REISSUE:
+            del self.fields["reissue_reason"]
+        if not (self.intra_corporate and self.kind == fl_rules.ISSUE):
+            del self.fields["sending_company"]
+        self.row_names: list[list[str]] = []
+        if self.intra_corporate:
+            self._add_transferee_rows(required_first=self.kind == fl_rules.ISSUE)
+        else:
+            self._add_worker_rows(required_first=self.kind == fl_rules.ISSUE)
+        self._add_document_fields()
+        self.fieldsets = self.build_fieldsets()
+
+    # --- the lines ----------------------------------------------------------------------------------------
+
+    def _line_fields(self, prefix: str) -> dict:
+        return {
+            f"{prefix}_profession": forms.CharField(
+                label=_("Profession"), max_length=200, required=False, validators=[validate_printable]
+            ),
+            f"{prefix}_category": forms.ChoiceField(
+                label=_("Qualification category"), choices=category_choices, required=False
+            ),
+            f"{prefix}_territory": forms.ChoiceField(
+                label=_("Place of work"), choices=territory_choices, required=False
+            ),
+        }
+
+    def _add_worker_rows(self, required_first: bool) -> None:
+        for row in range(1, WORKER_ROWS + 1):
+            prefix = f"worker{row}"
+            fields = self._line_fields(prefix)
+            fields[f"{prefix}_count"] = forms.IntegerField(
+                label=_("Number of workers"),
+                min_value=1,
+                max_value=10000,
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+            )
+            order = [f"{prefix}_profession", f"{prefix}_category", f"{prefix}_count", f"{prefix}_territory"]
+            for name in order:
+                self.fields[name] = fields[name]
+            self.row_names.append(order)
+            self.service_field_names[f"workers.{row - 1}.territory"] = f"{prefix}_territory"
+            self.service_field_names[f"workers.{row - 1}"] = f"{prefix}_profession"
+        self.service_field_names["workers"] = "worker1_profession"
+        self._required_rows = 1 if required_first else 0
+
+    def _add_transferee_rows(self, required_first: bool) -> None:
+        for row in range(1, TRANSFEREE_ROWS + 1):
+            prefix = f"transferee{row}"
+            names = {
+                f"{prefix}_surname": forms.CharField(
+                    label=_("Surname"), max_length=100, required=False, validators=[validate_person_name]
+                ),
+                f"{prefix}_given_name": forms.CharField(
+                    label=_("Given name"), max_length=100, required=False, validators=[validate_person_name]
+                ),
+                f"{prefix}_birth_date": PublicDateField(label=_("Date of birth"), required=False),
+                f"{prefix}_citizenship": forms.ChoiceField(
+                    label=_("Citizenship"), choices=country_choices, required=False, validators=[validate_alpha3]
+                ),
+                f"{prefix}_passport_number": forms.CharField(
+                    label=_("Passport number"), max_length=30, required=False, validators=[validate_printable]
+                ),
+                **self._line_fields(prefix),
+            }
+            _today_max(names[f"{prefix}_birth_date"])
+            for name, field in names.items():
+                self.fields[name] = field
+            self.row_names.append(list(names))
+            self.service_field_names[f"transferees.{row - 1}.territory"] = f"{prefix}_territory"
+            self.service_field_names[f"transferees.{row - 1}"] = f"{prefix}_surname"
+            for part in ("surname", "given_name", "birth_date", "citizenship", "passport_number"):
+                self.service_field_names[f"transferees.{row - 1}.person.{part}"] = f"{prefix}_{part}"
+        self.service_field_names["transferees"] = "transferee1_surname"
+        self._required_rows = 1 if required_first else 0
+
+    def _add_document_fields(self) -> None:
+        from .foreign_labour import rules as fl_rules
+
+        for alternatives in fl_rules.missing_documents(self.kind, self.intra_corporate, []):
+            doc_type = alternatives.split("|")[0]
+            field = DocumentField(doc_type, help_text=FL_DOCUMENT_HELP.get(doc_type, ""))
+            field.widget.attrs["data-msg-required"] = str(field.error_messages["required"])
+            self.fields[doc_type] = field
+
+    def build_fieldsets(self) -> list[tuple]:
+        sets: list[tuple] = [
+            (_("Where to apply"), ["unit"]),
+            (
+                _("The employer"),
+                [
+                    "employer_kind",
+                    "employer_identifier",
+                    "employer_name",
+                    "employer_address",
+                    "employer_phone",
+                    "employer_email",
+                ],
+            ),
+            (_("The permit"), ["permit_number", "reissue_reason", "term_months", "sending_company"]),
+        ]
+        for row, names in enumerate(self.row_names, start=1):
+            legend = _("Transferee %(n)s") if self.intra_corporate else _("Foreign workers asked for, line %(n)s")
+            sets.append((legend % {"n": row}, names))
+        return [*sets, DOCUMENTS_FIELDSET, CONSENT_FIELDSET_FL]
+
+    # --- checks -----------------------------------------------------------------------------------------------
+
+    def clean_permit_number(self):
+        return self.cleaned_data["permit_number"].strip().upper()
+
+    def clean_employer_phone(self):
+        return " ".join(self.cleaned_data["employer_phone"].split())
+
+    def clean(self):
+        from casework.identifiers import identifier_error
+
+        data = super().clean()
+        identifier = data.get("employer_identifier")
+        if identifier:
+            error = identifier_error(identifier)
+            if error:
+                self.add_error(
+                    "employer_identifier",
+                    ValidationError(_("BIN / IIN: %(reason)s") % {"reason": error[1]}, code=error[0]),
+                )
+        for row, names in enumerate(self.row_names, start=1):
+            filled = [name for name in names if data.get(name) not in (None, "")]
+            optional = {n for n in names if n.endswith("_territory")}
+            if filled and not set(filled) <= optional or row <= self._required_rows:
+                for name in names:
+                    if name in optional or data.get(name) not in (None, "") or name in self.errors:
+                        continue
+                    self.add_error(name, ValidationError(_("This field is required."), code="required"))
+        return data
+
+    # --- what the service takes ---------------------------------------------------------------------------
+
+    def lines(self) -> tuple[list[dict], list[dict]]:
+        data = self.cleaned_data
+        workers, transferees = [], []
+        for names in self.row_names:
+            prefix = names[0].split("_", 1)[0]
+            if not data.get(f"{prefix}_profession"):
+                continue
+            line = {
+                "profession": data[f"{prefix}_profession"],
+                "qualification_category": data[f"{prefix}_category"],
+                "territory": data.get(f"{prefix}_territory") or "",
+            }
+            if self.intra_corporate:
+                line["person"] = {
+                    "surname": data[f"{prefix}_surname"],
+                    "given_name": data[f"{prefix}_given_name"],
+                    "birth_date": data[f"{prefix}_birth_date"],
+                    "citizenship": data[f"{prefix}_citizenship"],
+                    "passport_number": data[f"{prefix}_passport_number"].replace(" ", "").upper(),
+                }
+                transferees.append(line)
+            else:
+                line["count"] = data[f"{prefix}_count"]
+                workers.append(line)
+        return workers, transferees
+
+    def service_input(self, unit: TerritorialUnit):
+        """permits.foreign_labour.services.ForeignLabourApplicationInput (its docstring)."""
+        from .foreign_labour.services import ForeignLabourApplicationInput
+
+        data = self.cleaned_data
+        key = "bin" if data["employer_kind"] == "legal_entity" else "iin"
+        employer = {
+            key: data["employer_identifier"],
+            "name": data["employer_name"],
+            "address": data.get("employer_address", ""),
+            "phone": data.get("employer_phone", ""),
+            "email": data.get("employer_email", ""),
+        }
+        workers, transferees = self.lines()
+        return ForeignLabourApplicationInput(
+            kind=self.kind,
+            unit=unit,
+            employer=employer,
+            channel=CHANNEL,
+            intra_corporate=self.intra_corporate,
+            term_months=data.get("term_months"),
+            workers=workers,
+            transferees=transferees,
+            sending_company=data.get("sending_company", ""),
+            permit_number=data.get("permit_number", ""),
+            reissue_reason=data.get("reissue_reason", ""),
+            documents=[document.as_service_dict() for document in self.documents()],
+        )
+
+
+class FeeProofForm(PublicApplicationForm):
+    """The employer's copy of the fee payment (000 §5: within 10 working days of the letter), sent with the
+    application's number and access code (the same proof as tracking: nothing else identifies the sender)."""
+
+    number = forms.CharField(
+        label=_("Application number"),
+        max_length=40,
+        help_text=_("As printed on your receipt, e.g. FLP-2026-000123."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    access_code = forms.CharField(
+        label=_("Access code"),
+        max_length=64,
+        help_text=_("The secret code shown once on your receipt."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    paid_on = PublicDateField(label=_("Paid on"))
+    payment_reference = forms.CharField(
+        label=_("Payment document number"), max_length=100, required=False, validators=[validate_printable]
+    )
+    amount = forms.DecimalField(label=_("Amount, tenge"), max_digits=12, decimal_places=2, min_value=0, required=False)
+    fee_payment_proof = DocumentField(
+        "fee_payment_proof", help_text=_("The payment order or receipt, as a PDF, JPEG or PNG file.")
+    )
+
+    fieldsets = [
+        (_("The application"), ["number", "access_code"]),
+        (_("The payment"), ["paid_on", "payment_reference", "amount"]),
+        DOCUMENTS_FIELDSET,
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in [*APPLICANT_FIELDS, "consent"]:
+            self.fields.pop(name, None)
+        _today_max(self.fields["paid_on"])
+        self.service_field_names = {"document": "fee_payment_proof"}
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        paid_on = data.get("paid_on")
+        if paid_on and paid_on > timezone.localdate():
+            self.add_error("paid_on", ValidationError(_("This date cannot be in the future."), code="future_date"))
+        return data

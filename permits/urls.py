@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.public.registry import register_public_service
 
 from . import views
-from .models import LabourImmigrantPermitApplication
+from .models import ForeignLabourPermitApplication, LabourImmigrantPermitApplication
 
 app_name = "permits"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("apply/<slug:kind>/", views.LabourImmigrantApplicationView.as_view(), name="apply_kind"),
     path("termination/", views.termination_notice, name="termination"),
     path("termination/<str:handle>/", views.termination_receipt, name="termination_receipt"),
+    path("foreign-labour/", views.foreign_labour_start, name="fl_apply"),
+    path("foreign-labour/fee/", views.fee_proof, name="fl_fee"),
+    path("foreign-labour/<slug:variant>/", views.ForeignLabourApplicationView.as_view(), name="fl_apply_variant"),
 ]
 
 # On the public start page and in tracking (casework.public.registry); the root URLconf imports this
@@ -35,4 +38,17 @@ register_public_service(
     "permits:termination",
     _("For household employers: notify within 2 working days of the contract's end (004 §28)."),
     order=21,
+)
+register_public_service(
+    "foreign-labour-permits",
+    _("Permit to an employer to attract foreign labour"),
+    "permits:fl_apply",
+    _(
+        "For employers (legal entities and individual entrepreneurs): issue, re-issue or extension of a permit, "
+        "also within an intra-corporate transfer."
+    ),
+    model=ForeignLabourPermitApplication,
+    result_document=views.fl_result_document,
+    receipt_document=views.fl_receipt_document,
+    order=30,
 )

@@ -23,7 +23,21 @@ from casework.public.registry import PublicDocument
 from casework.public.views import PublicApplicationView, Submitted, not_found, private, too_many_requests
 
 from . import rules, services
-from .forms import CHANNEL, KIND_DESCRIPTIONS, KIND_TITLES, LabourImmigrantApplicationForm, TerminationNoticeForm
+from .foreign_labour import rules as fl_rules
+from .foreign_labour import services as fl_services
+from .foreign_labour.models import FLPStatus, ForeignLabourPermitApplication
+from .forms import (
+    CHANNEL,
+    FL_DESCRIPTIONS,
+    FL_TITLES,
+    FL_VARIANTS,
+    KIND_DESCRIPTIONS,
+    KIND_TITLES,
+    FeeProofForm,
+    ForeignLabourApplicationForm,
+    LabourImmigrantApplicationForm,
+    TerminationNoticeForm,
+)
 from .models import ApplicationStatus, LabourImmigrantPermit, LabourImmigrantPermitApplication, TerminationNotice
 
 # --- labour-immigrant permit: choose the kind, fill annex 1 ----------------------------------------------
@@ -197,3 +211,135 @@ def termination_receipt(request, handle: str):
         return not_found(request, _("This notice is not open in this browser."))
     context = {"notice": notice, "permit": notice.permit}
     return private(render(request, "permits/public/termination_receipt.html", context))
+
+
+# --- foreign-labour permit to an employer (seed 000) -------------------------------------------------------------
+
+
+def fl_overview(variant: str) -> dict:
+    kind, intra_corporate = FL_VARIANTS[variant]
+    flow = fl_rules.flow(kind, intra_corporate)
+    documents = [
+        " / ".join(str(DOCUMENT_TYPES.get(t, t)) for t in alternatives.split("|"))
+        for alternatives in fl_rules.missing_documents(kind, intra_corporate, [])
+    ]
+    return {
+        "variant": variant,
+        "title": FL_TITLES[variant],
+        "description": FL_DESCRIPTIONS[variant],
+        "term": flow.total_working_days,
+        "fee": flow.needs_fee,
+        "commission": flow.needs_commission,
+        "documents": documents,
+    }
+
+
+def foreign_labour_start(request):
+    """Which of the six sub-services of 000 §5: issue, re-issue or extension, ordinary or intra-corporate."""
+    groups = [
+        (_("Ordinary permit"), [fl_overview(v) for v in ("issue", "reissue", "extend")]),
+        (
+            _("Within an intra-corporate transfer"),
+            [fl_overview(v) for v in ("transfer-issue", "transfer-reissue", "transfer-extend")],
+        ),
+    ]
+    context = {"groups": groups}
+    return render(request, "permits/public/fl_start.html", context)
+
+
+class ForeignLabourApplicationView(PublicApplicationView):
+    """The employer's application (000 §4–§5) through the public web form; the same service as the portal's."""
+
+    service_slug = "foreign-labour-permits"
+    template_name = "permits/public/fl_application_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.variant = kwargs.get("variant", "")
+        if self.variant not in FL_VARIANTS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None, files=None):
+        return ForeignLabourApplicationForm(data=data, files=files, variant=self.variant)
+
+    def get_heading(self) -> str:
+        return str(FL_TITLES[self.variant])
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(variant=fl_overview(self.variant), intro=FL_DESCRIPTIONS[self.variant])
+        return context
+
+    def submit(self, form: ForeignLabourApplicationForm) -> Submitted:
+        unit = services.unit_by_code(form.cleaned_data["unit"])
+        with transaction.atomic():
+            application = fl_services.submit_foreign_labour_application(
+                form.service_input(unit), actor=Actor.applicant()
+            )
+            # As for the labour-immigrant permit: the public form's tracking needs an access code.
+            access_code = application.issue_access_code()
+            ForeignLabourPermitApplication.objects.filter(pk=application.pk).update(
+                access_code_hash=application.access_code_hash
+            )
+        return Submitted(application, access_code)
+
+
+def fl_result_document(app: ForeignLabourPermitApplication) -> PublicDocument | None:
+    """The permit once issued against signature in the journal (000 §6(6)), or the motivated refusal (000 §3)."""
+    from casework.models.issued import DocumentKind
+
+    if app.status == FLPStatus.ISSUED and app.result_permit_id:
+        return _stored(app.result_permit, DocumentKind.PERMIT)
+    if app.status == FLPStatus.REFUSED:
+        return _stored(app, DocumentKind.REFUSAL)
+    return None
+
+
+def fl_receipt_document(app: ForeignLabourPermitApplication) -> PublicDocument | None:
+    """The tear-off receipt given at registration (000 §5(1))."""
+    from casework.models.issued import DocumentKind
+
+    return _stored(app, DocumentKind.RECEIPT)
+
+
+def fee_proof(request):
+    """000 §5: the copy of the fee payment, within 10 working days of the letter; a clerk confirms it."""
+    form = FeeProofForm()
+    if request.method == "POST":
+        limited = ratelimit.hit(request, "track")  # it proves an access code, like tracking
+        if limited:
+            return too_many_requests(request, limited)
+        form = FeeProofForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            app = ForeignLabourPermitApplication.objects.filter(number=data["number"]).first()
+            if app is None or not app.check_access_code(data["access_code"]):
+                # One message for an unknown number and a wrong code, as on the tracking page.
+                form.add_error(None, _("No application matches this number and access code. Check both and try again."))
+            else:
+                document = data["fee_payment_proof"]
+                try:
+                    payment = fl_services.submit_fee_proof(
+                        app.pk,
+                        filename=document.filename,
+                        content=document.content,
+                        channel=CHANNEL,
+                        actor=Actor.applicant(),
+                        amount=data.get("amount"),
+                        paid_on=data.get("paid_on"),
+                        payment_reference=data.get("payment_reference", ""),
+                    )
+                except ServiceError as exc:
+                    form.apply_service_error(exc)
+                else:
+                    context = {"application": app, "payment": payment}
+                    return private(render(request, "permits/public/fee_proof_received.html", context))
+    context = {
+        "form": form,
+        "heading": _("Fee payment for a foreign-labour permit"),
+        "intro": _(
+            "After the letter about the permit, send the copy of the fee payment within 10 working days (000 §5). "
+            "Without it the application lapses."
+        ),
+    }
+    return private(render(request, "permits/public/fee_proof_form.html", context))
