@@ -438,3 +438,7 @@ class TerminationNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return scope_to_unit(
             super().get_queryset(request).select_related("permit", "employer"), request.user, unit_field="permit__unit"
         )
+
+
+# Foreign-labour permits to employers (seed 000): their screens live beside their models.
+from .foreign_labour import admin as foreign_labour_admin  # noqa: E402, F401
