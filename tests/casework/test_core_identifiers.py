@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from casework.identifiers import check_digit, identifier_error, validate_bin, validate_iin
 
@@ -9,14 +10,18 @@ def test_valid_iin_passes_first_weight_round():
     validate_iin("900402300459")
 
 
-def test_wrong_check_digit_is_refused_with_the_field_named():
+@pytest.mark.parametrize(
+    ("language", "iin", "bin_"), [("en", "IIN", "BIN"), ("ru", "ИИН", "БИН"), ("kk", "ЖСН", "БСН")]
+)
+def test_wrong_check_digit_is_refused_with_the_field_named(language, iin, bin_):
     assert identifier_error("900402300458")[0] == "invalid_checksum"
-    with pytest.raises(ValidationError) as err:
-        validate_iin("900402300458")
-    assert "IIN" in str(err.value) and err.value.code == "invalid_checksum"
-    with pytest.raises(ValidationError) as err:
-        validate_bin("900402300458")
-    assert "BIN" in str(err.value)
+    with translation.override(language):
+        with pytest.raises(ValidationError) as err:
+            validate_iin("900402300458")
+        assert iin in str(err.value) and err.value.code == "invalid_checksum"
+        with pytest.raises(ValidationError) as err:
+            validate_bin("900402300458")
+        assert bin_ in str(err.value)
 
 
 def test_second_weight_round_is_used_when_the_first_gives_10():
