@@ -569,10 +569,10 @@ class ForeignLabourApplicationForm(PublicApplicationForm):
     employer_kind = forms.ChoiceField(
         label=_("The employer is"),
         choices=[
+            ("", "—"),
             ("legal_entity", _("a legal entity (BIN)")),
             ("entrepreneur", _("an individual entrepreneur (IIN)")),
         ],
-        widget=forms.RadioSelect,
     )
     employer_identifier = forms.CharField(
         label=_("BIN or IIN"),
@@ -667,6 +667,16 @@ class ForeignLabourApplicationForm(PublicApplicationForm):
             ),
         }
 
+    def _require_first_row(self, row: int, names: list[str], required_first: bool) -> None:
+        """An issue names at least one line: its fields (but the place of work) are marked required."""
+        if row != 1 or not required_first:
+            return
+        for name in names:
+            if not name.endswith("_territory"):
+                field = self.fields[name]
+                field.required = True
+                field.widget.attrs["data-msg-required"] = str(field.error_messages["required"])
+
     def _add_worker_rows(self, required_first: bool) -> None:
         for row in range(1, WORKER_ROWS + 1):
             prefix = f"worker{row}"
@@ -682,6 +692,7 @@ class ForeignLabourApplicationForm(PublicApplicationForm):
             for name in order:
                 self.fields[name] = fields[name]
             self.row_names.append(order)
+            self._require_first_row(row, order, required_first)
             self.service_field_names[f"workers.{row - 1}.territory"] = f"{prefix}_territory"
             self.service_field_names[f"workers.{row - 1}"] = f"{prefix}_profession"
         self.service_field_names["workers"] = "worker1_profession"
@@ -710,6 +721,7 @@ class ForeignLabourApplicationForm(PublicApplicationForm):
             for name, field in names.items():
                 self.fields[name] = field
             self.row_names.append(list(names))
+            self._require_first_row(row, list(names), required_first)
             self.service_field_names[f"transferees.{row - 1}.territory"] = f"{prefix}_territory"
             self.service_field_names[f"transferees.{row - 1}"] = f"{prefix}_surname"
             for part in ("surname", "given_name", "birth_date", "citizenship", "passport_number"):
