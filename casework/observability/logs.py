@@ -21,6 +21,9 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -68,13 +71,17 @@ class RequestIdMiddleware:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _ACCEPTED_ID.match(incoming) else new_request_id()
         request.request_id = request_id
-        token = _request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware chain returns.
+        # ``request_finished`` (below) clears it when the response is closed.
+        _request_id.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="casework.observability.clear_request_id")
+def _clear_request_id(**kwargs) -> None:
+    _request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     # First: every log line of the request carries its id; the metrics time the whole request.
     "casework.observability.logs.RequestIdMiddleware",
     "casework.metrics.RequestMetricsMiddleware",
+    "casework.observability.accel.PrivateMediaAccelMiddleware",  # only with PRIVATE_MEDIA_ACCEL_PREFIX set
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +125,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = "/nonexistent-media/"  # never served directly
+# Behind nginx (deploy/): documents are sent by nginx from this internal location once Django allowed it.
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024  # a portal POST carries up to a few base64 documents
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
