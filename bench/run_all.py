@@ -9,7 +9,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["calendar.py", "documents.py"]
+BENCHMARKS = [
+    "calendar.py",
+    "documents.py",
+    "documents_batch.py",
+    "api_load.py",
+    "jobs_scale.py",
+    "admin_queue.py",
+]
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ from . import services
 
 
 @shared_task(ignore_result=True)
-def expire_certificates(batch: int = 500) -> int:
+def expire_certificates(batch: int = 2000) -> int:
     """End active certificates whose term is over (003 §23 1)), one history row each."""
     total = 0
     while True:

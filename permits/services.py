@@ -721,7 +721,7 @@ def expire_permits(today: date | None = None, batch: int = 2000) -> int:
             rows = list(
                 Permit.objects.select_for_update(skip_locked=True)
                 .filter(status=PermitStatus.ACTIVE, valid_to__lt=today)
-                .order_by("valid_to", "pk")
+                .order_by("valid_to")  # the index's order: the scan stops after ``batch`` rows
                 .values_list("pk", "number", "valid_to", "quota_id", "holds_quota_unit")[:batch]
             )
             if not rows:

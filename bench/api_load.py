@@ -1,0 +1,329 @@
+"""API throughput under gunicorn against a bare Django view in the same run (issue 9).
+
+    .venv/bin/python bench/api_load.py [--duration 12]
+
+gunicorn (2 sync workers, production settings via bench/settings.py, DEBUG off, persistent database
+connections as in production: DB_CONN_MAX_AGE=60) on a free loopback port; wrk (Debian's, installed when
+missing) with 2 threads and 32 connections for a bounded duration per scenario:
+
+- ``GET /bench/bare``: a plain Django JSON view — the ceiling of this stack on this machine (baseline);
+- ``GET /api/v1/applications/{number}``: a real application with its history (API key, scopes, lookup);
+- ``POST /api/v1/certificate-applications/``: annex 1 with 3 documents of 100 KB (base64), a unique
+  ``Idempotency-Key`` per request (a wrk Lua script), each one a new application.
+
+wrk rather than locust: it is one small Debian package, it drives 32 connections from a few percent of
+one core (locust's Python clients would eat the CPU gunicorn needs on a 2-core machine) and it reports
+latency percentiles and non-2xx counts itself.
+
+The baseline is measured before and after the API scenarios and averaged, so load drifting on a shared
+machine hits both sides. Own database ``permit_office_bench_api`` (dropped and created), Redis database 9
+for the Celery tasks the POSTs enqueue (document rendering; flushed at the end). Exit 1 when a target fails.
+"""
+
+import argparse
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # bench/calendar.py must not shadow calendar
+sys.path.insert(0, str(HERE.parent))
+from bench import _common  # noqa: E402
+
+DATABASE = "permit_office_bench_api"
+BROKER = "redis://127.0.0.1:6379/9"
+CONNECTIONS = 32
+THREADS = 2
+DOCUMENT_BYTES = 100 * 1024
+TARGET_GET = 0.40
+TARGET_POST = 0.10
+TARGET_P99_MS = 100.0
+
+POST_LUA = r"""
+-- a unique Idempotency-Key per request: thread id + counter
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  thread_id = tid
+  local f = io.open(args[1], "rb")
+  body = f:read("*all")
+  f:close()
+  auth = args[2]
+  run_id = args[3]
+end
+function request()
+  counter = counter + 1
+  local headers = {}
+  headers["Content-Type"] = "application/json"
+  headers["Authorization"] = auth
+  headers["Idempotency-Key"] = run_id .. "-" .. thread_id .. "-" .. counter
+  return wrk.format("POST", "/api/v1/certificate-applications/", headers, body)
+end
+"""
+
+GET_LUA = r"""
+function init(args)
+  auth = args[1]
+end
+function request()
+  return wrk.format("GET", nil, {["Authorization"] = auth})
+end
+"""
+
+
+def padded_pdf(size: int) -> bytes:
+    head = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return head + b"%" + os.urandom(size)[: max(0, size - len(head) - 1)].hex().encode()[: size - len(head) - 1]
+
+
+def application_body(profession_code: str) -> dict:
+    documents = [
+        {
+            "type": kind,
+            "filename": f"{kind}.pdf",
+            "content_base64": base64.b64encode(padded_pdf(DOCUMENT_BYTES)).decode(),
+        }
+        for kind in ("identity_document", "education_document", "work_experience")
+    ]
+    return {
+        "kind": "issue",
+        "applicant": {
+            "surname": "Karimov",
+            "given_name": "Aziz",
+            "patronymic": None,
+            "birth_date": "1990-04-02",
+            "citizenship": "UZB",
+            "passport_number": "FA1234567",
+            "passport_issued_on": "2020-01-10",
+            "passport_issuer": "MVD RUz",
+            "iin": None,
+            "address": "Aktau, 5 mkr 12",
+            "phone": "+77011234567",
+            "residence_country_address": "Tashkent, Chilanzar 4",
+            "email": "aziz@example.org",
+        },
+        "profession": profession_code,
+        "education": [{"kind": "higher", "specialty": "physics", "document_number": "DIP-123"}],
+        "experience_years": 5,
+        "documents": documents,
+    }
+
+
+def prepare() -> tuple[str, str, bytes]:
+    """Fresh database, reference data, an API key with every scope, one application to read. Returns
+    (Authorization header, application number, POST body)."""
+    _common.use_database(DATABASE, fresh=True)
+    _common.setup_django("bench.settings", broker=BROKER)
+    _common.migrate()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from casework.models import API_SCOPES, ApiClient
+    from certificates.models import Profession
+
+    call_command("setup_office", verbosity=0)
+    _client, key = ApiClient.issue("bench-portal", list(API_SCOPES))
+    auth = f"Token {key}"
+    profession = Profession.objects.filter(active=True).order_by("code").first()
+    body = json.dumps(application_body(profession.code)).encode()
+    http = Client(HTTP_AUTHORIZATION=auth)
+    response = http.post(
+        "/api/v1/certificate-applications/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="seed-1"
+    )
+    if response.status_code != 201:
+        raise SystemExit(f"seed POST failed: {response.status_code} {response.content[:500]!r}")
+    number = response.json()["number"]
+    check = http.get(f"/api/v1/applications/{number}")
+    if check.status_code != 200:
+        raise SystemExit(f"seed GET failed: {check.status_code}")
+    from django.db import connections
+
+    connections.close_all()
+    return auth, number, body
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DB_CONN_MAX_AGE": "60",
+        "CELERY_BROKER_URL": BROKER,
+        "PYTHONPATH": str(_common.ROOT),
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "config.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+            "--preload",
+        ],
+        cwd=_common.ROOT,
+        env=env,
+    )
+    _common.wait_for_port(port)
+    wait_ready(f"http://127.0.0.1:{port}/bench/bare")
+    return process
+
+
+def wait_ready(url: str, timeout: float = 90.0) -> None:
+    """Both workers answer (they boot after the port is bound; on a loaded machine that takes seconds)."""
+    import urllib.request
+
+    deadline, answered = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and answered < 10:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+                answered += response.status == 200
+        except OSError:
+            time.sleep(0.2)
+    if answered < 10:
+        raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(text: str) -> dict:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return {
+        "rps": rps,
+        "p50_ms": float(p50.group(1)) * UNIT[p50.group(2)],
+        "p99_ms": float(p99.group(1)) * UNIT[p99.group(2)],
+        "requests": requests,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
+    }
+
+
+def wrk(url: str, duration: int, script: str, *args: str) -> dict:
+    command = [
+        "wrk",
+        "-t",
+        str(THREADS),
+        "-c",
+        str(CONNECTIONS),
+        "-d",
+        f"{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        script,
+        url,
+    ]
+    if args:
+        command += ["--", *args]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    # Requests wrk left queued in the backlog are still served after it stops: drain them before the next scenario.
+    wait_ready(url.split("/api/")[0].rstrip("/").rsplit("/bench/", 1)[0] + "/bench/bare", timeout=300)
+    return parse_wrk(result.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=12, help="seconds per measured scenario")
+    options = parser.parse_args()
+    started = time.perf_counter()
+    _common.ensure_services()
+    _common.ensure_debian_package("wrk", "wrk")
+    auth, number, body = prepare()
+    port = _common.free_port()
+    base = f"http://127.0.0.1:{port}"
+    run_id = f"r{int(time.time())}"
+    with tempfile.TemporaryDirectory() as tmp:
+        body_file = Path(tmp) / "body.json"
+        body_file.write_bytes(body)
+        post_lua, get_lua = Path(tmp) / "post.lua", Path(tmp) / "get.lua"
+        post_lua.write_text(POST_LUA)
+        get_lua.write_text(GET_LUA)
+        server = start_gunicorn(port)
+        try:
+            # warm-up: imports, connections, caches of both workers
+            wrk(f"{base}/bench/bare", 2, str(get_lua), auth)
+            wrk(f"{base}/api/v1/applications/{number}", 2, str(get_lua), auth)
+            wrk(base, 2, str(post_lua), str(body_file), auth, run_id + "w")
+            results = {}
+            results["bare1"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth)
+            results["get"] = wrk(f"{base}/api/v1/applications/{number}", options.duration, str(get_lua), auth)
+            results["post"] = wrk(base, options.duration, str(post_lua), str(body_file), auth, run_id)
+            results["bare2"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    from django.db import connections
+
+    from certificates.models import CertificateApplication
+
+    created = CertificateApplication.objects.count()
+    connections.close_all()
+    import redis
+
+    redis.Redis.from_url(BROKER).flushdb()
+
+    bare = (results["bare1"]["rps"] + results["bare2"]["rps"]) / 2
+    print(
+        f"api_load: gunicorn 2 sync workers on 127.0.0.1:{port}, wrk {THREADS} threads × {CONNECTIONS} connections, "
+        f"{options.duration} s per scenario; POST body {len(body) / 1024:.0f} KB (3 documents of "
+        f"{DOCUMENT_BYTES // 1024} KB, base64)"
+    )
+    print(f"{'scenario':42} {'req/s':>9} {'÷ bare':>8} {'p50':>9} {'p99':>9} {'requests':>9} {'errors':>7}")
+    labels = {
+        "bare1": "GET /bench/bare (baseline, before)",
+        "get": "GET /api/v1/applications/{number}",
+        "post": "POST /api/v1/certificate-applications/",
+        "bare2": "GET /bench/bare (baseline, after)",
+    }
+    for key, label in labels.items():
+        r = results[key]
+        errors = r["non2xx"] + r["socket_errors"]
+        print(
+            f"{label:42} {r['rps']:9.1f} {r['rps'] / bare:7.1%} {r['p50_ms']:7.1f}ms {r['p99_ms']:7.1f}ms "
+            f"{r['requests']:9d} {errors:7d}"
+        )
+    print(f"applications in the database after the run: {created:,} (the POSTs created them, 1 seed + warm-up)")
+    targets = _common.Targets()
+    get_ratio, post_ratio = results["get"]["rps"] / bare, results["post"]["rps"] / bare
+    targets.check("GET application ≥ 40% of the bare view's req/s", f"{get_ratio:.1%}", get_ratio >= TARGET_GET)
+    targets.check("POST application ≥ 10% of the bare view's req/s", f"{post_ratio:.1%}", post_ratio >= TARGET_POST)
+    for key in ("get", "post"):
+        p99 = results[key]["p99_ms"]
+        targets.check(
+            f"{key.upper()} p99 ≤ {TARGET_P99_MS:.0f} ms at {CONNECTIONS} clients",
+            f"{p99:.1f} ms",
+            p99 <= TARGET_P99_MS,
+        )
+    errors = sum(r["non2xx"] + r["socket_errors"] for r in results.values())
+    targets.check("zero errors (non-2xx + socket errors, all scenarios)", str(errors), errors == 0)
+    print(f"benchmark wall time {time.perf_counter() - started:.1f} s")
+    return targets.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
