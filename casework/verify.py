@@ -3,24 +3,22 @@
 Anyone may ask, without an account, so the page shows only what the document itself prints (title,
 number, date, issuer, holder's name, validity, the other printed facts the service declared) and
 whether it is genuine and valid today — never the case file, the reason of a revocation or any
-other personal data. It is rate-limited per client address (a cache-based fixed window).
+other personal data. It is rate-limited per client address (casework.public.ratelimit, scope "verify").
 """
 
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from .models.issued import DocumentStatus, IssuedDocument
 from .pdf import PRINTED_LABELS
+from .public import ratelimit
 
 NUMBER_SHAPE = re.compile(r"[A-Za-z0-9-]{1,40}")
-DEFAULT_RATE_LIMIT_PER_MINUTE = 60  # settings.VERIFY_RATE_LIMIT_PER_MINUTE overrides
 
 STATUS_EXPLANATIONS = {
     DocumentStatus.VALID: _("The document is genuine and valid."),
@@ -32,28 +30,6 @@ STATUS_EXPLANATIONS = {
 }
 
 
-def client_address(request) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is the client's to forge unless a trusted proxy sets it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def rate_limited(request, scope: str = "verify", per_minute: int | None = None) -> bool:
-    """True when this address has already made ``per_minute`` requests in the current minute."""
-    if per_minute is None:
-        per_minute = getattr(settings, "VERIFY_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE)
-    window = int(timezone.now().timestamp() // 60)
-    who = salted_hmac("casework.verify.ratelimit", client_address(request)).hexdigest()[:32]  # no raw address kept
-    key = f"ratelimit:{scope}:{who}:{window}"
-    if cache.add(key, 1, timeout=65):
-        return per_minute < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=65)
-        count = 1
-    return count > per_minute
-
-
 def _no_store(response):
     response["Cache-Control"] = "no-store"  # the status can change at any moment
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -62,9 +38,10 @@ def _no_store(response):
 
 @require_safe
 def verify_document(request, number: str):
-    if rate_limited(request):
+    limited = ratelimit.hit(request, "verify")
+    if limited:
         response = render(request, "casework/verify_rate_limited.html", status=429)
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(limited.retry_after)
         return _no_store(response)
     copies = []
     if NUMBER_SHAPE.fullmatch(number):

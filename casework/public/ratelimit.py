@@ -24,7 +24,9 @@ class Limited:
 
 
 def limits() -> dict[str, tuple[int, int]]:
-    return {**DEFAULT_LIMITS, **getattr(settings, "PUBLIC_RATE_LIMITS", {})}
+    # /verify/<number> (the QR code's page): VERIFY_RATE_LIMIT_PER_MINUTE look-ups per address a minute.
+    verify = (getattr(settings, "VERIFY_RATE_LIMIT_PER_MINUTE", 60), 60)
+    return {**DEFAULT_LIMITS, "verify": verify, **getattr(settings, "PUBLIC_RATE_LIMITS", {})}
 
 
 def client_address(request) -> str:

@@ -126,7 +126,7 @@ def test_sixty_checks_a_minute_per_address_then_429(client, certificate):
         assert get(client, certificate.number).status_code == 200
     response = get(client, certificate.number)
     assert response.status_code == 429
-    assert response["Retry-After"] == "60"
+    assert 1 <= int(response["Retry-After"]) <= 60  # seconds until this minute's window ends
     # another address is not limited
     assert get(client, certificate.number, REMOTE_ADDR="10.0.0.2").status_code == 200
 
