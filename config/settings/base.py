@@ -140,6 +140,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules that are not an app's tasks.py (autodiscovery finds those): the document renderer.
+CELERY_IMPORTS = ["casework.pdf"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The worker imports the beat heartbeat task and the task metrics' signal handlers (deploy/README.md).
