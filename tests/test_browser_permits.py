@@ -210,6 +210,13 @@ def test_labour_immigrant_files_online_and_a_clerk_takes_it_through_the_police_c
         page.click("#download-result")
     assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
 
+    # --- the same form in Kazakh ----------------------------------------------------------------------------------
+    page.goto(f"{base}/permits/apply/issue/")
+    page.click('.lang button[value="kk"]')
+    page.wait_for_selector('html[lang="kk"]')
+    assert "Еңбекші көшіп келушіге рұқсат беру" in page.inner_text("h1")
+    page.screenshot(path=str(ARTIFACTS / "lip" / "10-issue-form-kk.png"))
+
     for context in (applicant, office_context):
         context.close()
 
@@ -248,3 +255,144 @@ def test_the_employer_notifies_the_end_of_the_contract_and_the_permit_ends(brows
     assert LabourImmigrantPermit.objects.get(pk=permit.pk).status == PermitStatus.TERMINATED
     assert Quota.objects.get().issued == 0
     context.close()
+
+
+@pytest.fixture
+def regional_office(office):
+    from permits.foreign_labour.models import CommissionMember
+
+    members = [
+        CommissionMember.objects.create(unit=office["region"], full_name="Sultanov B.", role="chair"),
+        CommissionMember.objects.create(unit=office["region"], full_name="Ivanova M.", role="member"),
+    ]
+    return {**office, "members": members}
+
+
+def test_an_intra_corporate_transfer_goes_from_the_public_form_to_the_signed_and_issued_permit(
+    browser, live_server, regional_office
+):
+    """Issue 6 "Done when": the employer files an intra-corporate issue through the public form; the officer
+    refers it to the Commission, the Commission records its protocol, the head signs, the office issues against
+    the journal (000 §5, §8); the employer downloads the permit."""
+    from casework.actors import Actor
+    from permits.foreign_labour import services as fl_services
+    from permits.foreign_labour.models import FLPStatus, ForeignLabourPermitApplication
+    from tests.factories import make_identifier
+
+    shutil.rmtree(ARTIFACTS / "flp", ignore_errors=True)
+    base = live_server.url
+    bin_ = make_identifier(40_140_000_123)
+
+    # --- the employer ---------------------------------------------------------------------------------------
+    employer = browser.new_context(locale="en-US", viewport={"width": 1100, "height": 900}, accept_downloads=True)
+    page = employer.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{base}/")
+    page.click('#services a.service-link[href="/permits/foreign-labour/"]')
+    page.wait_for_url("**/permits/foreign-labour/")
+    shot(page, "flp/01-choose-sub-service")
+    page.click('a[data-variant="transfer-issue"]')
+    page.wait_for_url("**/permits/foreign-labour/transfer-issue/")
+    page.select_option("#id_unit", "470000000")
+    page.select_option("#id_employer_kind", "legal_entity")
+    page.fill("#id_employer_identifier", bin_)
+    page.fill("#id_employer_name", "Caspian Drilling LLP")
+    page.fill("#id_employer_address", "Aktau, 9th microdistrict, 1")
+    page.fill("#id_employer_phone", "+7 7292 00 00 00")
+    page.fill("#id_employer_email", "hr@caspian.example")
+    page.fill("#id_term_months", "24")
+    page.fill("#id_sending_company", "Caspian Drilling GmbH, Hamburg")
+    page.fill("#id_transferee1_surname", "Müller")
+    page.fill("#id_transferee1_given_name", "Jonas")
+    page.fill("#id_transferee1_birth_date", "1985-06-01")
+    page.select_option("#id_transferee1_citizenship", "DEU")
+    page.fill("#id_transferee1_passport_number", "C01X00T47")
+    page.fill("#id_transferee1_profession", "Drilling project manager")
+    page.select_option("#id_transferee1_category", "1")
+    page.select_option("#id_transferee1_territory", "471010000")
+    page.set_input_files(
+        "#id_flp_transfer_decision",
+        files=[{"name": "transfer-decision.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.check("#id_consent")
+    shot(page, "flp/02-form-filled")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r".*/application/[^/]+/receipt/$"), timeout=60_000)
+    shot(page, "flp/03-receipt")
+    app = ForeignLabourPermitApplication.objects.get()
+    assert app.intra_corporate and app.status == FLPStatus.UNDER_CHECK
+    assert page.inner_text("#receipt-number") == app.number
+    assert page.inner_text("#receipt-due") == app.due_date.strftime("%d.%m.%Y")
+    code = page.inner_text("#access-code-value").strip()
+
+    # --- the office: check (000 §8(2)) ------------------------------------------------------------------------
+    office_context, admin = admin_login(browser, base, "/admin/permits/foreignlabourpermitapplication/")
+    admin.click(f"text={app.number}")
+    admin.wait_for_selector("#case-panel")
+    shot(admin, "flp/04-admin-under-check")
+
+    def take(transition: str, fill=None, expected: str = "") -> None:
+        admin.click(f'a.transition[data-transition="{transition}"]')
+        admin.wait_for_selector("#transition-form")
+        if fill:
+            fill()
+        admin.click('#transition-form input[type="submit"]')
+        admin.wait_for_selector("#case-panel")
+        assert "Done" in admin.inner_text(".messagelist"), admin.inner_text("#content")
+        status = ForeignLabourPermitApplication.objects.get(pk=app.pk).status
+        assert status == expected, status
+
+    take("refer_to_commission", expected=FLPStatus.REFERRED)
+
+    # --- the Commission (000 §8(3)): a meeting, its agenda, the protocol --------------------------------------
+    # The meeting is planned beforehand (the secretary's calendar); the clerk fills its agenda and protocol.
+    meeting = fl_services.schedule_meeting(
+        unit=regional_office["region"], held_on=app.registered_on, place="Akimat, room 301", actor=Actor.job("test")
+    )
+    admin.goto(f"{base}/admin/permits/commissionmeeting/{meeting.pk}/change/")
+    admin.wait_for_selector("text=Put referred applications on the agenda")
+    admin.click("text=Put referred applications on the agenda")
+    admin.check(f'#flp-form input[name="applications"][value="{app.pk}"]')
+    admin.click('#flp-form input[type="submit"]')
+    admin.wait_for_selector("text=Record the protocol")
+    admin.click("text=Record the protocol")
+    for member in regional_office["members"]:
+        admin.check(f'input[name="members_present"][value="{member.pk}"]')
+    admin.select_option(f"#id_item{app.pk}-decision", "approve")
+    shot(admin, "flp/05-admin-protocol")
+    admin.click('#flp-form input[type="submit"]')
+    admin.wait_for_selector(".messagelist")
+    assert ForeignLabourPermitApplication.objects.get(pk=app.pk).status == FLPStatus.AWAITING_SIGNATURE
+
+    # --- the head signs (15 min), the office issues against the journal (000 §8(5)–(6)) ------------------------
+    admin.goto(f"{base}/admin/permits/foreignlabourpermitapplication/{app.pk}/change/")
+    admin.wait_for_selector("#case-panel")
+    take("sign", expected=FLPStatus.SIGNED)
+    shot(admin, "flp/06-admin-signed")
+    app = ForeignLabourPermitApplication.objects.get(pk=app.pk)
+    assert app.result_permit is not None and app.result_permit.intra_corporate
+
+    def journal():
+        admin.fill("#id_collected_by", "Akhmetov D., by power of attorney")
+        admin.fill("#id_power_of_attorney", "No 14 of today")
+        admin.check("#id_signed")
+
+    take("issue", fill=journal, expected=FLPStatus.ISSUED)
+    shot(admin, "flp/07-admin-issued")
+
+    # --- the employer follows the status and downloads the permit ---------------------------------------------------
+    page.goto(f"{base}/track/")
+    page.fill("#id_number", app.number)
+    page.fill("#id_access_code", code)
+    page.click("button.primary")
+    page.wait_for_selector("#case-status")
+    assert page.get_attribute("#case-status", "data-status") == "issued"
+    history = page.inner_text("#history").lower()
+    assert "referred to the commission" in history and "issued" in history
+    shot(page, "flp/08-status-issued")
+    with page.expect_download() as download_info:
+        page.click("#download-result")
+    assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+
+    for context in (employer, office_context):
+        context.close()
