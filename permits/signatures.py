@@ -1,6 +1,7 @@
 """Electronic digital signatures (EDS) on portal applications: 001 §13 — a portal extension is certified
 with the EDS of the labour immigrant and of the employer; 004 annex 2 row 8.1.b(1), 8.2.b(1) — the same for
-a portal issue.
+a portal issue; 000 §9 — a foreign-labour permit request through the portal is certified with the employer's own
+EDS, whose certificate's IIN/BIN must be the applicant's (``verify_applicant_signature``).
 
 Verification is pluggable: ``settings.PERMITS_SIGNATURE_VERIFIER`` names a class with
 ``verify(digest: str, signature: bytes, signer_iin: str) -> bool``. The real one (the national PKI, NCA RK

@@ -16,11 +16,12 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from casework import deadlines
 from casework.actors import Actor
 from casework.documents import attach, validate_document
-from casework.exceptions import CaseNotFound, NotAllowedInState, RuleViolation
+from casework.exceptions import CaseNotFound, NotAllowedInState, RuleViolation, TransitionConflict
 from casework.models import Channel, NumberSequence, Organisation, TerritorialUnit
 from casework.services import record_history, run_transition
 from workcalendar import services as workcalendar
@@ -647,7 +648,7 @@ def confirm_fee(payment_id: int, *, actor: Actor, at: datetime | None = None) ->
     """A clerk confirms the payment: the application goes to the head's signature (15 min)."""
     at = _now(at)
     with transaction.atomic():
-        payment = FeePayment.objects.select_for_update().select_related("application").get(pk=payment_id)
+        payment = FeePayment.objects.select_for_update(of=("self",)).select_related("application").get(pk=payment_id)
         if payment.status != FeePayment.Status.SUBMITTED:
             raise NotAllowedInState(
                 _("This fee payment is already %(s)s.") % {"s": payment.get_status_display()},
@@ -678,7 +679,7 @@ def reject_fee(payment_id: int, *, reason: str, actor: Actor, at: datetime | Non
     if not reason.strip():
         raise rules.violation(rules.REFUSAL_REASON_REQUIRED, _("Say why the payment is rejected."), "reason")
     with transaction.atomic():
-        payment = FeePayment.objects.select_for_update().select_related("application").get(pk=payment_id)
+        payment = FeePayment.objects.select_for_update(of=("self",)).select_related("application").get(pk=payment_id)
         app = payment.application
         if not actor_may(app, "fee_paid", actor):
             from casework.exceptions import NotPermitted
@@ -735,7 +736,7 @@ def lapse_unpaid_applications(today: date | None = None) -> int:
                     % {"d": f"{due:%d.%m.%Y}"},
                 )
                 _tell_employer(pk, NOTICE_FEE_LAPSED)
-        except (NotAllowedInState, CaseNotFound):
+        except (NotAllowedInState, TransitionConflict, CaseNotFound):
             continue  # lapsed or paid meanwhile (another run, a clerk): nothing to do
         count += 1
     return count
@@ -758,7 +759,7 @@ def sign_permit(app_id: int, *, actor: Actor, at: datetime | None = None, expect
     at = _now(at)
     today = _day(at)
     with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("employer", "unit").get(pk=app_id)
+        app = Application.objects.select_for_update(of=("self",)).select_related("employer", "unit").get(pk=app_id)
         if app.status != FLPStatus.AWAITING_SIGNATURE:
             return run_transition(
                 Application, app_id, "sign", actor=actor, at=at, by=actor.label, expected_version=expected_version
@@ -872,7 +873,7 @@ def issue_permit(
     from casework.pdf import latest_document
 
     with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("result_permit", "unit").get(pk=app_id)
+        app = Application.objects.select_for_update(of=("self",)).select_related("result_permit", "unit").get(pk=app_id)
         if app.status != FLPStatus.SIGNED:
             return run_transition(Application, app_id, "issue", actor=actor, at=at, expected_version=expected_version)
         permit = app.result_permit
@@ -998,28 +999,36 @@ def revoke_permit(permit_id: int, *, reason: str, actor: Actor, on: date | None 
 
 
 def notice_text(app: Application, event: str) -> tuple[str, str]:
+    """The message in Kazakh and Russian (the languages the office writes in), whatever the worker's language."""
+    from django.utils import translation
+
     permit = app.result_permit
     texts = {
-        NOTICE_LETTER: _(
+        NOTICE_LETTER: gettext_noop(
             "Application %(n)s: a permit to attract foreign labour will be issued. Submit a copy of the fee "
             "payment by %(d)s (000 §5); without it the application lapses."
         ),
-        NOTICE_ISSUED: _("Application %(n)s: the permit %(p)s has been issued."),
-        NOTICE_REFUSED: _("Application %(n)s is refused: %(r)s"),
-        NOTICE_FEE_LAPSED: _(
+        NOTICE_ISSUED: gettext_noop("Application %(n)s: the permit %(p)s has been issued."),
+        NOTICE_REFUSED: gettext_noop("Application %(n)s is refused: %(r)s"),
+        NOTICE_FEE_LAPSED: gettext_noop(
             "Application %(n)s has lapsed: no copy of the fee payment was received by %(d)s (000 §5)."
         ),
-        NOTICE_FEE_REJECTED: _(
+        NOTICE_FEE_REJECTED: gettext_noop(
             "Application %(n)s: the copy of the fee payment was not accepted. Send another by %(d)s."
         ),
     }
-    body = texts[event] % {
+    values = {
         "n": app.number,
         "d": f"{app.fee_due_on:%d.%m.%Y}" if app.fee_due_on else "—",
         "p": permit.number if permit else "—",
         "r": app.refusal_reason,
     }
-    return str(_("Permit to attract foreign labour")), str(body)
+    subjects, bodies = [], []
+    for language in ("kk", "ru"):
+        with translation.override(language):
+            subjects.append(str(_("Permit to attract foreign labour")))
+            bodies.append(_(texts[event]) % values)
+    return " / ".join(subjects), "\n\n".join(bodies)
 
 
 def notify_employer(app_id: int, event: str) -> str:

@@ -140,8 +140,9 @@ def test_no_fee_copy_within_10_wd_of_the_letter_lapses_once_and_the_employer_is_
     app = get_app(app.pk)
     assert (app.status, app.lapsed_on, app.result_permit_id) == (FLPStatus.FEE_LAPSED, D(2026, 4, 16), None)
     assert TransitionLog.objects.filter(case_number=app.number, transition="lapse").count() == 1
-    lapsed = [m for m in MemoryBackend.outbox if app.number in m.body and "lapsed" in m.body]
+    lapsed = [m for m in MemoryBackend.outbox if app.number in m.body and "15.04.2026" in m.body]
     assert len(lapsed) == 1 and lapsed[0].to == "hr@caspian.example"
+    assert "утратило силу" in lapsed[0].body and "күшін жойды" in lapsed[0].body  # in Russian and Kazakh
     assert not ForeignLabourPermit.objects.exists()
 
 
