@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("complaints.api.urls")),
     path("", include("permits.api.urls")),
     path("", include("jobseekers.api.urls")),
+    path("", include("casework.api.documents")),
 ]
 
 urlpatterns = [
@@ -20,8 +21,8 @@ urlpatterns = [
     path("", include("casework.health")),  # /health/live, /health/ready, /metrics
     path("admin/dashboard/", include("casework.dashboard.urls")),  # the head of the office's dashboard
     path("admin/", admin.site.urls),
-    path("complaints/", include("complaints.urls")),
     path("job-seekers/", include("jobseekers.urls")),
+    path("complaints/", include("complaints.urls")),
     path("certificates/", include("certificates.urls")),
     path("permits/", include("permits.urls")),
     path("", include("casework.urls")),

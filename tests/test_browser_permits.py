@@ -8,7 +8,6 @@ tests/artifacts/permits/ (ignored by git).
 """
 
 import datetime as dt
-import os
 import re
 import shutil
 from pathlib import Path
@@ -16,9 +15,6 @@ from pathlib import Path
 import pytest
 
 from tests.samples import PDF, padded_pdf
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself are fine.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "permits"
@@ -36,6 +32,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/sysdeps.sh)"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def allow_orm_calls_beside_playwrights_event_loop(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself are fine.
+    # Set per test (not at import) so no other test, nor a subprocess it starts, inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

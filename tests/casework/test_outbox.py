@@ -283,8 +283,11 @@ def test_broker_down_the_request_still_succeeds_and_the_sweep_sends_later(receiv
 
 
 @pytest.mark.django_db
-def test_with_a_real_unreachable_redis_broker_enqueueing_fails_quietly(receiver):
+def test_with_a_real_unreachable_redis_broker_enqueueing_fails_quietly(receiver, monkeypatch):
     from config.celery import app
+
+    # Celery reads the CELERY_BROKER_URL environment variable before its configuration (CI sets it).
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
 
     subscribe(receiver.url)
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_connection_timeout")}
