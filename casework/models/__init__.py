@@ -1,6 +1,6 @@
 from .api import API_SCOPES, ApiClient, IdempotencyRecord, OutboxMessage, WebhookSubscription
 from .cases import Case, Channel
-from .documents import Attachment, private_storage
+from .documents import Attachment, get_private_storage, private_storage
 from .history import AppendOnlyError, TransitionLog
 from .issued import DocumentKind, DocumentLanguage, DocumentStatus, IssuedDocument  # noqa: F401
 from .numbering import NumberSequence
@@ -25,5 +25,6 @@ __all__ = [
     "Suspension",
     "TerritorialUnit",
     "TransitionLog",
+    "get_private_storage",
     "private_storage",
 ]
