@@ -169,18 +169,58 @@ class TerminationEmployerIn(serializers.Serializer):
 
 
 class TerminationNoticeIn(serializers.Serializer):
-    permit_number = serializers.CharField(max_length=40)
-    employer = TerminationEmployerIn()
+    """A labour contract ended: give the permit (004 §28, the employer's notice) or the qualification
+    certificate (003 §20, the holder's notice) it concerns — exactly one of the two numbers."""
+
+    permit_number = serializers.CharField(max_length=40, required=False, help_text="a labour-immigrant permit")
+    certificate_number = serializers.CharField(
+        max_length=40, required=False, help_text="a qualification certificate for self-employment (003 §20)"
+    )
+    employer = TerminationEmployerIn(required=False, help_text="required with permit_number (the notifying employer)")
     contract_ended_on = serializers.DateField(help_text="The day the labour contract was terminated")
+
+    def validate(self, attrs):
+        if bool(attrs.get("permit_number")) == bool(attrs.get("certificate_number")):
+            raise serializers.ValidationError(
+                {"permit_number": [_("Give exactly one of permit_number and certificate_number.")]},
+                code="one_of_required",
+            )
+        if attrs.get("permit_number") and not attrs.get("employer"):
+            raise serializers.ValidationError(
+                {"employer": [_("The employer who notifies is required for a permit (004 §28).")]}, code="required"
+            )
+        return attrs
 
 
 class TerminationNoticeOut(serializers.Serializer):
-    number = serializers.CharField()
-    permit_number = serializers.CharField(source="permit.number")
+    number = serializers.CharField(required=False, help_text="the notice's number (permits)")
+    permit_number = serializers.CharField(required=False)
+    certificate_number = serializers.CharField(required=False)
     contract_ended_on = serializers.DateField()
-    due_on = serializers.DateField(help_text="2 working days after the contract's end (004 §28)")
+    due_on = serializers.DateField(help_text="2 WD after the contract's end for a permit (004 §28), 5 WD (003 §20)")
     is_late = serializers.BooleanField()
     received_at = serializers.DateTimeField()
+
+    @staticmethod
+    def of_permit_notice(notice) -> dict:
+        return {
+            "number": notice.number,
+            "permit_number": notice.permit.number,
+            "contract_ended_on": notice.contract_ended_on,
+            "due_on": notice.due_on,
+            "is_late": notice.is_late,
+            "received_at": notice.received_at,
+        }
+
+    @staticmethod
+    def of_certificate_notice(notice) -> dict:
+        return {
+            "certificate_number": notice.certificate.number,
+            "contract_ended_on": notice.event_date,
+            "due_on": notice.due_on,
+            "is_late": notice.late,
+            "received_at": notice.received_at,
+        }
 
 
 class AgreementIn(serializers.Serializer):

@@ -121,7 +121,9 @@ class PoliceCheckResult(PortalAPIView):
 
 
 class TerminationNoticeCreate(PortalAPIView):
-    """The employer's notice that the labour contract with the labour immigrant ended (004 §28, annex 6).
+    """A labour contract ended: the employer's notice for a labour-immigrant permit (004 §28, annex 6), or
+    the holder's notice for a qualification certificate (003 §20, `certificate_number`; due within 5
+    working days, recorded with `is_late`; the certificate stays in force).
 
     Due within 2 working days of the contract's end; a later notice is recorded with `is_late: true`.
     The permit ends (`terminated`) and its quota unit is freed. 404-like refusals are 422 `permit_not_found`;
@@ -139,15 +141,31 @@ class TerminationNoticeCreate(PortalAPIView):
     def post(self, request):
         data = validated(s.TerminationNoticeIn, request)
         client = request.auth
-        notice = services.submit_termination_notice(
-            permit_number=data["permit_number"],
-            employer_iin=data["employer"]["iin"],
-            contract_ended_on=data["contract_ended_on"],
-            channel=channel_of(client),
-            actor=Actor.client(client),
-            api_client=client,
-        )
-        return Response(s.TerminationNoticeOut(notice).data, status=201)
+        if data.get("certificate_number"):
+            # 003 §20: the certificate holder's notice goes to the certificate service (recorded, due in
+            # 5 WD; it does not end the certificate by itself).
+            from certificates import rules as certificate_rules
+            from certificates import services as certificate_services
+
+            holder_notice = certificate_services.record_notice(
+                certificate_number=data["certificate_number"],
+                kind=certificate_rules.NOTICE_CONTRACT_TERMINATION,
+                event_date=data["contract_ended_on"],
+                channel=channel_of(client),
+                actor=Actor.client(client),
+            )
+            body = s.TerminationNoticeOut.of_certificate_notice(holder_notice)
+        else:
+            notice = services.submit_termination_notice(
+                permit_number=data["permit_number"],
+                employer_iin=data["employer"]["iin"],
+                contract_ended_on=data["contract_ended_on"],
+                channel=channel_of(client),
+                actor=Actor.client(client),
+                api_client=client,
+            )
+            body = s.TerminationNoticeOut.of_permit_notice(notice)
+        return Response(s.TerminationNoticeOut(body).data, status=201)
 
 
 class AgreementCreate(PortalAPIView):
