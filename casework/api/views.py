@@ -57,7 +57,7 @@ _ERROR_DESCRIPTIONS = {
     "400": "Invalid request (see invalid_params), malformed JSON or a bad Idempotency-Key",
     "401": "Missing, invalid or revoked API key",
     "403": "The key lacks the required scope, or a rule forbids the caller",
-    "404": "Not found",
+    "404": "Not found (or a page past the end of a list)",
     "409": "Conflicting concurrent change or not allowed in the current status",
     "412": "If-Match does not match the resource's current version",
     "415": "Unsupported media type (send application/json)",
@@ -111,7 +111,9 @@ class PortalAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["400", "401", "403"]
-        if "{" in self.path:
+        # 404: an unknown resource, or a page past the end of a paginated list (every portal view paginates);
+        # lists answered 404 undocumented before (found by tests/reliability fuzzing).
+        if "{" in self.path or self.method == "GET":
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["409", "415", "422"]

@@ -117,6 +117,8 @@ class ProfessionListView(PortalGenericAPIView):
     @extend_schema(
         operation_id="catalogue_professions_list",
         summary="In-demand professions (003 annex 2)",
+        # A list (the schema showed one Profession for the paginated page; found by tests/reliability fuzzing).
+        responses=ProfessionSerializer(many=True),
         parameters=[OpenApiParameter("sector", str, OpenApiParameter.QUERY, required=False)],
     )
     def get(self, request):
