@@ -53,6 +53,9 @@ def main() -> int:
         + (f"generated in {seconds:.0f} s" if generated else "reused (marker present)")
         + f"; {CertificateApplication.objects.count():,} certificate applications"
     )
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
     region = TerritorialUnit.objects.get(code="470000000")
     user, _ = get_user_model().objects.get_or_create(username="bench-registrar", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name=REGISTRAR))
