@@ -354,8 +354,15 @@ class CommissionMeetingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        if obj is None:  # planning a meeting: who was present and the protocol come later
+            return ("unit", "held_on", "place")
+        return self.fields
+
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status != CommissionMeeting.Status.PLANNED:
+        if obj is None:
+            return ()
+        if obj.status != CommissionMeeting.Status.PLANNED:
             return [*self.readonly_fields, "unit", "held_on", "place"]
         return self.readonly_fields
 

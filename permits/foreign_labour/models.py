@@ -492,6 +492,8 @@ class CommissionMeeting(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
+        if self.held_on is None:  # a meeting being added in the admin
+            return self.number or str(_("new meeting"))
         return f"{self.number} ({self.held_on:%d.%m.%Y})"
 
 

@@ -39,6 +39,7 @@ def test_an_ordinary_issue_through_the_clerk_screens(clerk_client, region, membe
     assert get_app(app.pk).status == FLPStatus.REFERRED
     assert clerk_client.post(app_url(app, "commission_approves"), {"version": 2}).status_code == 403
 
+    assert clerk_client.get(reverse("admin:permits_commissionmeeting_add")).status_code == 200
     add = clerk_client.post(
         reverse("admin:permits_commissionmeeting_add"), {"unit": region.pk, "held_on": "2026-03-05", "place": "Aktau"}
     )
