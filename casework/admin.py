@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections
 from django.http import HttpResponseRedirect
@@ -133,7 +133,10 @@ class EstimatedCountPaginator(Paginator):
         queryset = self.object_list
         connection = connections[getattr(queryset, "db", "default")]
         if connection.vendor == "postgresql" and hasattr(queryset, "query"):
-            sql, params = queryset.order_by().query.sql_with_params()
+            try:
+                sql, params = queryset.order_by().query.sql_with_params()
+            except EmptyResultSet:  # .none(): a clerk with no unit sees nothing
+                return 0
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
                 plan = cursor.fetchone()[0]

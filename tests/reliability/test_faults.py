@@ -56,6 +56,8 @@ def celery_to(monkeypatch):
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "broker_connection_timeout")}
 
     def point(url: str):
+        # Celery reads the CELERY_BROKER_URL environment variable before its configuration (CI sets it).
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
         app.conf.update(task_always_eager=False, broker_url=url, broker_connection_timeout=1)
         app._pool = None
         app.amqp._producer_pool = None
