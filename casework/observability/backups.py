@@ -4,7 +4,7 @@ and the stored documents (a tar of PRIVATE_MEDIA_ROOT), with a manifest of SHA-2
 A backup folder::
 
     manifest.json        what is in it, when, from which database, each file's size and SHA-256
-    database.dump        pg_dump --format=custom (or database.sqlite3 on SQLite)
+    database.dump        pg_dump --format=custom (or database.sql, an SQL dump, on SQLite)
     private-media.tar.gz uploaded and issued documents, paths relative to PRIVATE_MEDIA_ROOT
 
 ``restore`` checks every checksum before touching anything, refuses a database that already has tables
@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from django.utils import timezone
 FORMAT = 1
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
-SQLITE_DUMP = "database.sqlite3"
+SQLITE_DUMP = "database.sql"
 MEDIA_TAR = "private-media.tar.gz"
 
 
@@ -121,11 +120,13 @@ def backup(destination: Path, alias: str = DEFAULT_DB_ALIAS) -> dict:
             target.env(),
         )
     elif connection.vendor == "sqlite":
+        # The embedded default: an SQL dump read through Django's own connection (it sees what that
+        # connection sees, and waits on no lock of its own).
         database_file = destination / SQLITE_DUMP
         connection.ensure_connection()
-        with sqlite3.connect(database_file) as copy:
-            connection.connection.backup(copy)  # SQLite's online backup: consistent while the office works
-        copy.close()
+        with database_file.open("w", encoding="utf-8") as dump:
+            for statement in connection.connection.iterdump():
+                dump.write(f"{statement}\n")
     else:
         raise BackupError(f"no backup for the {connection.vendor} database")
 
@@ -206,9 +207,7 @@ def restore(source: Path, alias: str = DEFAULT_DB_ALIAS, force: bool = False) ->
         _run([*args, "--dbname", target.name, str(database_file)], target.env())
     else:
         connection.ensure_connection()
-        with sqlite3.connect(database_file) as backup_copy:
-            backup_copy.backup(connection.connection)
-        backup_copy.close()
+        connection.connection.executescript(database_file.read_text(encoding="utf-8"))
 
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(source / manifest["media"]["file"], "r:gz") as tar:

@@ -9,7 +9,7 @@ from casework.observability.backups import BackupError, backup
 
 class Command(BaseCommand):
     help = (
-        "Back up the office into DIR (new or empty): pg_dump custom format of the database (the SQLite file on "
+        "Back up the office into DIR (new or empty): pg_dump custom format of the database (an SQL dump on "
         "the embedded default), a tar of PRIVATE_MEDIA_ROOT, manifest.json with SHA-256 checksums."
     )
 
