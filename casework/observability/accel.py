@@ -47,5 +47,6 @@ class PrivateMediaAccelMiddleware:
             if header.lower() not in {"content-length"}:
                 accel[header] = value
         accel["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(relative.as_posix())
-        response.close()
+        # Close the file only: FileResponse.close() would also send request_finished in the middle of the request.
+        response.file_to_stream.close()
         return accel
