@@ -38,3 +38,19 @@ def fresh_calendar_snapshot():
     from workcalendar.services import invalidate
 
     invalidate()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's chromium through Playwright (tests/browser.py has the marks and launch options)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, CHROMIUM
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are fine. Set per test
+    # (not at import) so no other test, nor a subprocess it starts, inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()

@@ -14,40 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import ARTIFACTS as BROWSER_ARTIFACTS
+from tests.browser import BROWSER_MARKS
 from tests.samples import PDF, padded_pdf
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "permits"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARTIFACTS = BROWSER_ARTIFACTS / "permits"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/sysdeps.sh)"),
-]
-
-
-@pytest.fixture(autouse=True)
-def allow_orm_calls_beside_playwrights_event_loop(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself are fine.
-    # Set per test (not at import) so no other test, nor a subprocess it starts, inherits it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
