@@ -30,6 +30,21 @@ REFUSE = "refuse"
 DECISIONS = ((REGISTER, _("register")), (REFUSE, _("refuse")))
 
 
+def one_open_registration_per_person(prefix: str, active_states: list[str]) -> list[models.UniqueConstraint]:
+    """A person cannot be registered twice at once (002): one active registration per IIN and per passport."""
+    active = Q(status__in=active_states)
+    return [
+        models.UniqueConstraint(
+            fields=["applicant_iin"], name=f"{prefix}_one_open_per_iin", condition=active & ~Q(applicant_iin="")
+        ),
+        models.UniqueConstraint(
+            fields=["applicant_passport_key"],
+            name=f"{prefix}_one_open_per_passport",
+            condition=active & ~Q(applicant_passport_key=""),
+        ),
+    ]
+
+
 class StepTiming(models.Model):
     """One step of one application: when it really started and ended, against the regulation's norm.
 
@@ -261,20 +276,9 @@ class JobSeekerRegistration(PersonRegistration):
             ("sign_jobseekerregistration", _("Can sign job-seeker notices (head)")),
             ("end_jobseekerregistration", _("Can end a job-seeker registration")),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["applicant_iin"],
-                name="jobseeker_one_open_per_iin",
-                condition=Q(status__in=["received", "data_entered", "notice_prepared", "notice_signed", "registered"])
-                & ~Q(applicant_iin=""),
-            ),
-            models.UniqueConstraint(
-                fields=["applicant_passport_key"],
-                name="jobseeker_one_open_per_passport",
-                condition=Q(status__in=["received", "data_entered", "notice_prepared", "notice_signed", "registered"])
-                & ~Q(applicant_passport_key=""),
-            ),
-        ]
+        constraints = one_open_registration_per_person(
+            "jobseeker", ["received", "data_entered", "notice_prepared", "notice_signed", "registered"]
+        )
         indexes = [models.Index(fields=["applicant_name"])]
 
     # 002-1 §5(1): registered and the data entered with EDS.
@@ -384,20 +388,9 @@ class UnemployedRegistration(PersonRegistration):
             ("decide_unemployedregistration", _("Can decide on registration as unemployed (department)")),
             ("end_unemployedregistration", _("Can end a registration as unemployed")),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["applicant_iin"],
-                name="unemployed_one_open_per_iin",
-                condition=Q(status__in=["received", "data_entered", "forwarded", "decided", "registered"])
-                & ~Q(applicant_iin=""),
-            ),
-            models.UniqueConstraint(
-                fields=["applicant_passport_key"],
-                name="unemployed_one_open_per_passport",
-                condition=Q(status__in=["received", "data_entered", "forwarded", "decided", "registered"])
-                & ~Q(applicant_passport_key=""),
-            ),
-        ]
+        constraints = one_open_registration_per_person(
+            "unemployed", ["received", "data_entered", "forwarded", "decided", "registered"]
+        )
         indexes = [models.Index(fields=["applicant_name"])]
 
     # 002-2 §5(1): the centre requests the data and enters it with EDS (15 minutes).
