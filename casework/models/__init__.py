@@ -5,6 +5,7 @@ from .history import AppendOnlyError, TransitionLog
 from .issued import DocumentKind, DocumentLanguage, DocumentStatus, IssuedDocument  # noqa: F401
 from .numbering import NumberSequence
 from .parties import Organisation, Person
+from .rendering import DocumentRenderRequest
 from .suspension import Suspension
 from .units import ClerkProfile, TerritorialUnit
 
@@ -19,6 +20,7 @@ __all__ = [
     "Case",
     "Channel",
     "ClerkProfile",
+    "DocumentRenderRequest",
     "NumberSequence",
     "Organisation",
     "Person",
