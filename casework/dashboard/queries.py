@@ -23,6 +23,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from casework.access import clerk_unit, sees_all_units
 from casework.deadlines import case_models
@@ -274,10 +275,11 @@ PENDING, GRANTED_FULL, GRANTED_PART, REJECTED = "pending", "granted_full", "gran
 
 def outcome_labels() -> dict[str, str]:
     return {
-        PENDING: _("pending"),
-        GRANTED_FULL: _("granted in full"),
-        GRANTED_PART: _("granted in part"),
-        REJECTED: _("rejected"),
+        # A context of their own: "pending" / "rejected" mean other things elsewhere in casework.
+        PENDING: pgettext("complaint outcome", "pending"),
+        GRANTED_FULL: pgettext("complaint outcome", "granted in full"),
+        GRANTED_PART: pgettext("complaint outcome", "granted in part"),
+        REJECTED: pgettext("complaint outcome", "rejected"),
     }
 
 
