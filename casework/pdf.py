@@ -19,6 +19,10 @@ How a service declares and renders a document::
 
 ``schedule_documents`` → ``transaction.on_commit`` → the ``render_document`` task (eager in dev, a
 worker with a broker) → ``render_for(case, kind, language)`` → the builder → ``issue_document``.
+``schedule_documents`` also writes a ``DocumentRenderRequest`` row in the caller's transaction; the task
+closes it. A render never queued (broker down) or failed is done by the periodic sweep ``render_due``
+(``casework.tasks.render_pending_documents``) after ``RENDER_SWEEP_GRACE_SECONDS``, failures retried with
+backoff up to ``RENDER_MAX_ATTEMPTS``.
 ``issue_document`` can also be called directly with a template and a context.
 
 The same (case, kind, case version, language) is never rendered twice: a second call returns the
@@ -40,9 +44,10 @@ import hashlib
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +67,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import NumberSequence
 from .models.issued import DocumentKind, DocumentLanguage, DocumentStatus, IssuedDocument
+from .models.rendering import DocumentRenderRequest
 
 logger = logging.getLogger(__name__)
 
@@ -579,15 +585,142 @@ def render_for(case, kind: str, language: str) -> IssuedDocument:
     )
 
 
+def render_grace() -> timedelta:
+    """How long a requested render may wait for its queued task before the sweep renders it itself."""
+    return timedelta(seconds=getattr(settings, "RENDER_SWEEP_GRACE_SECONDS", 300))
+
+
+def max_render_attempts() -> int:
+    return getattr(settings, "RENDER_MAX_ATTEMPTS", 8)
+
+
+def render_backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failed render: 1, 2, 4 ... minutes, capped at 6 hours."""
+    base = getattr(settings, "RENDER_BACKOFF_BASE_SECONDS", 60)
+    return timedelta(seconds=min(6 * 3600, base * 2 ** max(0, attempts - 1)))
+
+
+OPEN_REQUEST_STATUSES = (DocumentRenderRequest.Status.PENDING, DocumentRenderRequest.Status.FAILED)
+
+
+def _requests_of(case_type_id: int, case_pk: int, kind: str, language: str):
+    return DocumentRenderRequest.objects.filter(
+        case_type_id=case_type_id, case_id=case_pk, kind=kind, language=language, status__in=OPEN_REQUEST_STATUSES
+    )
+
+
 def schedule_documents(case, kind: str, languages: Iterable[str] = LANGUAGES) -> None:
-    """Render ``kind`` for ``case`` in each language by a Celery task once the transaction commits."""
+    """Render ``kind`` for ``case`` in each language by a Celery task once the transaction commits.
+
+    Call it inside the service's transaction: a ``DocumentRenderRequest`` row per language is written with the
+    change (none for a rolled-back change), so a render whose task was never queued (broker down) or failed is
+    done later by the periodic sweep (``render_due``) — the outbox pattern of casework.outbox.
+    """
     builder_for(case, kind)  # fail now, in the service, if the document was never declared
     label = _label(case)
+    case_type = ContentType.objects.get_for_model(case)
+    due = timezone.now() + render_grace()
     for language in languages:
+        if not _requests_of(case_type.pk, case.pk, kind, language).exists():  # one open request is enough
+            DocumentRenderRequest.objects.create(
+                case_type=case_type,
+                case_id=case.pk,
+                case_number=(getattr(case, "number", "") or str(case.pk))[:40],
+                kind=kind,
+                language=language,
+                next_attempt_at=due,
+            )
         # robust: a render that fails (eager mode) is logged, it does not undo or break the committed change.
-        transaction.on_commit(
-            lambda language=language: render_document.delay(label, case.pk, kind, language), robust=True
+        transaction.on_commit(lambda language=language: request_render(label, case.pk, kind, language), robust=True)
+
+
+_broker_down_until = 0.0  # monotonic time; after a failed enqueue, skip the broker for a while
+
+
+def request_render(case_label: str, case_pk: int, kind: str, language: str) -> bool:
+    """Queue the render task. With the broker down the request row stays pending and the sweep renders it.
+
+    After a failed enqueue the broker is not tried again for ``RENDER_BROKER_RETRY_SECONDS`` (30 s), so an
+    outage costs one connection timeout, not one per document.
+    """
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
+    eager = render_document.app.conf.task_always_eager
+    try:
+        render_document.apply_async(args=(case_label, case_pk, kind, language), retry=False)
+    except Exception as exc:
+        if eager:  # the task itself failed (it recorded the failure on the request row), not the broker
+            logger.exception("render of %s %s %s (%s) failed", case_label, case_pk, kind, language)
+        else:
+            _broker_down_until = time.monotonic() + getattr(settings, "RENDER_BROKER_RETRY_SECONDS", 30)
+            logger.warning(
+                "could not queue the render of %s %s %s (%s) (%s); the periodic sweep will render it",
+                case_label,
+                case_pk,
+                kind,
+                language,
+                type(exc).__name__,
+            )
+        return False
+    return True
+
+
+def _mark_done(case_type_id: int, case_pk: int, kind: str, language: str, number: str, before) -> int:
+    """Close the open requests of this document made before the render read the case (conditional UPDATE)."""
+    return (
+        _requests_of(case_type_id, case_pk, kind, language)
+        .filter(created_at__lte=before)
+        .update(status=DocumentRenderRequest.Status.DONE, done_at=timezone.now(), document_number=number, last_error="")
+    )
+
+
+def _mark_failed(requests, error: BaseException) -> str:
+    """One more failed attempt on each open request; past ``RENDER_MAX_ATTEMPTS`` it is given up (dead)."""
+    now = timezone.now()
+    text = f"{type(error).__name__}: {error}"[:300]
+    status = DocumentRenderRequest.Status.FAILED
+    for request in requests:
+        request.attempts += 1
+        request.last_error = text
+        if request.attempts >= max_render_attempts():
+            request.status = status = DocumentRenderRequest.Status.DEAD
+            logger.error(
+                "render of %s %s (%s) given up after %d attempts: %s",
+                request.case_number,
+                request.kind,
+                request.language,
+                request.attempts,
+                text,
+            )
+        else:
+            request.status = DocumentRenderRequest.Status.FAILED
+            request.next_attempt_at = now + render_backoff(request.attempts)
+        request.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    return status
+
+
+def _render_case_document(case_label: str, case_pk: int, kind: str, language: str) -> str | None:
+    """Render (unless stored) and close the open requests; None if the case is gone (its requests die)."""
+    started = timezone.now()
+    model = apps.get_model(case_label)
+    case_type_id = ContentType.objects.get_for_model(model).pk
+    case = model._default_manager.filter(pk=case_pk).first()
+    if case is None:
+        logger.warning("render_document: %s %s no longer exists", case_label, case_pk)
+        _requests_of(case_type_id, case_pk, kind, language).update(
+            status=DocumentRenderRequest.Status.DEAD, last_error="the case no longer exists"
         )
+        return None
+    try:
+        existing = find_document(case, kind, language)
+        number = existing.number if existing is not None else render_for(case, kind, language).number
+    except Exception as exc:
+        with transaction.atomic():
+            _mark_failed(list(_requests_of(case_type_id, case_pk, kind, language).select_for_update()), exc)
+        raise
+    _mark_done(case_type_id, case_pk, kind, language, number, started)
+    return number
 
 
 @shared_task(
@@ -600,12 +733,58 @@ def schedule_documents(case, kind: str, languages: Iterable[str] = LANGUAGES) ->
 )
 def render_document(case_label: str, case_pk: int, kind: str, language: str) -> str | None:
     """Thin and idempotent: the document of the case's current version, rendered unless it exists."""
-    model = apps.get_model(case_label)
-    case = model._default_manager.filter(pk=case_pk).first()
-    if case is None:
-        logger.warning("render_document: %s %s no longer exists", case_label, case_pk)
-        return None
-    existing = find_document(case, kind, language)
-    if existing is not None:
-        return existing.number
-    return render_for(case, kind, language).number
+    return _render_case_document(case_label, case_pk, kind, language)
+
+
+def render_due(limit: int = 100) -> dict:
+    """The sweep: render every request still pending after the grace period or failed and due for a retry.
+
+    One transaction per request, its row locked ``FOR UPDATE SKIP LOCKED`` for the render: two sweeps (or a
+    sweep and a late task, which waits on the case's row lock in ``issue_document`` and then finds the stored
+    document) never render the same document twice.
+    """
+    counts = {"rendered": 0, "failed": 0, "dead": 0}
+    skipped: list[int] = []
+    for _attempt in range(limit):
+        now = timezone.now()
+        with transaction.atomic():
+            request = (
+                DocumentRenderRequest.objects.select_for_update(skip_locked=True)
+                .filter(status__in=OPEN_REQUEST_STATUSES, next_attempt_at__lte=now)
+                .exclude(pk__in=skipped)
+                .select_related("case_type")
+                .order_by("next_attempt_at", "pk")
+                .first()
+            )
+            if request is None:
+                break
+            model = request.case_type.model_class()
+            if model is None:
+                DocumentRenderRequest.objects.filter(pk=request.pk).update(
+                    status=DocumentRenderRequest.Status.DEAD, last_error="unknown case type"
+                )
+                counts["dead"] += 1
+                continue
+            try:
+                with transaction.atomic():  # a failed render rolls back to here, the request row stays locked
+                    number = _render_case_document(_label(model), request.case_id, request.kind, request.language)
+            except Exception as exc:
+                logger.warning(
+                    "render sweep: %s %s (%s) failed: %s",
+                    request.case_number,
+                    request.kind,
+                    request.language,
+                    type(exc).__name__,
+                )
+                status = _mark_failed([request], exc)
+                counts["dead" if status == DocumentRenderRequest.Status.DEAD else "failed"] += 1
+                continue
+            if number is None:
+                counts["dead"] += 1
+                continue
+            # Closed by _mark_done unless it was written after the render started (a newer version): then it
+            # waits for the next run.
+            if DocumentRenderRequest.objects.filter(pk=request.pk, status__in=OPEN_REQUEST_STATUSES).exists():
+                skipped.append(request.pk)
+            counts["rendered"] += 1
+    return counts

@@ -55,6 +55,17 @@ register(
 )
 register(
     PeriodicTaskSpec(
+        name="casework: render pending documents (render sweep)",
+        task="casework.tasks.render_pending_documents",
+        every_seconds=60,
+        description=(
+            "Renders issued documents whose render task was not queued (broker down) or failed: pending for "
+            "more than RENDER_SWEEP_GRACE_SECONDS, failed ones again with backoff up to RENDER_MAX_ATTEMPTS."
+        ),
+    )
+)
+register(
+    PeriodicTaskSpec(
         name="casework: purge idempotency keys older than 48 h",
         task="casework.tasks.purge_idempotency_records",
         crontab={"minute": "17", "hour": "*"},

@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from casework import outbox
+from casework import outbox, pdf
 from casework.api.idempotency import RETENTION_HOURS
 from casework.models import IdempotencyRecord
 
@@ -24,3 +24,9 @@ def purge_idempotency_records(older_than_hours: int = RETENTION_HOURS) -> int:
     cutoff = timezone.now() - timedelta(hours=older_than_hours)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(ignore_result=True)
+def render_pending_documents(limit: int = 100) -> dict:
+    """Render the documents whose render task was lost (broker down) or failed (casework.pdf.render_due)."""
+    return pdf.render_due(limit=limit)
