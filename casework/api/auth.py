@@ -5,7 +5,11 @@ not a clerk, so nothing that checks a user's permissions can mistake it for one)
 is the ``casework.models.ApiClient``. ``HasScopes`` reads ``view.required_scopes``.
 """
 
+import time
+
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -13,8 +17,41 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 
 from casework.models import ApiClient
+from casework.models.api import hash_key
 
 KEYWORD = "Token"
+
+
+# Clients recently authenticated by this process, by the SHA-256 of their key: every portal request used to
+# cost a query for its key. An entry lives API_KEY_CACHE_SECONDS (5 s by default); saving or deleting any
+# ApiClient (revocation, new scopes) empties the cache of the process that did it at once, and the other
+# web processes within those seconds. The raw key is never kept.
+_recent: dict[str, tuple[float, ApiClient]] = {}
+_RECENT_MAX = 256
+
+
+def authenticated_client(raw_key: str) -> ApiClient | None:
+    """``ApiClient.authenticate_key`` through the short per-process cache."""
+    ttl = getattr(settings, "API_KEY_CACHE_SECONDS", 5)
+    digest = hash_key(raw_key)
+    now = time.monotonic()
+    hit = _recent.get(digest)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    client = ApiClient.authenticate_key(raw_key)
+    if client is not None and ttl > 0:
+        if len(_recent) >= _RECENT_MAX:
+            _recent.clear()
+        _recent[digest] = (now + ttl, client)
+    return client
+
+
+def forget_authenticated_clients(**kwargs) -> None:
+    _recent.clear()
+
+
+post_save.connect(forget_authenticated_clients, sender=ApiClient, dispatch_uid="api-key-cache-save")
+post_delete.connect(forget_authenticated_clients, sender=ApiClient, dispatch_uid="api-key-cache-delete")
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -38,7 +75,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raw_key = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid API key."), code="invalid_token") from None
-        client = ApiClient.authenticate_key(raw_key)
+        client = authenticated_client(raw_key)
         if client is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."), code="invalid_token")
         client.touch()

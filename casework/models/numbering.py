@@ -1,4 +1,4 @@
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 
 class NumberSequence(models.Model):
@@ -20,9 +20,23 @@ class NumberSequence(models.Model):
 
     @classmethod
     def next_number(cls, prefix: str, year: int) -> str:
-        with transaction.atomic():
-            cls.objects.get_or_create(prefix=prefix, year=year)
-            seq = cls.objects.select_for_update().get(prefix=prefix, year=year)
-            seq.last += 1
-            seq.save(update_fields=["last"])
-        return f"{prefix}-{year}-{seq.last:06d}"
+        """The next number: one ``UPDATE … SET last = last + 1 … RETURNING last``, whose row lock lasts until the
+        caller's transaction ends (a filing's one round trip for its number; the first of a prefix and year
+        creates the row, concurrent creators meeting on the unique constraint)."""
+        last = cls._increment(prefix, year)
+        if last is None:
+            with transaction.atomic():
+                cls.objects.get_or_create(prefix=prefix, year=year)
+            last = cls._increment(prefix, year)
+        return f"{prefix}-{year}-{last:06d}"
+
+    @classmethod
+    def _increment(cls, prefix: str, year: int) -> int | None:
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last",  # noqa: S608
+                [prefix, year],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None

@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from casework.api import auth as auth_module
+from casework.api.auth import forget_authenticated_clients
 from casework.models import ApiClient
 from casework.models.api import hash_key
 from tests.casework.api_urls import portal_client
@@ -106,8 +108,40 @@ def test_last_used_at_is_written_at_most_once_a_minute():
     http.get(PEOPLE)
     assert ApiClient.objects.get(pk=client.pk).last_used_at == first
     ApiClient.objects.filter(pk=client.pk).update(last_used_at=first - timedelta(minutes=2))
+    forget_authenticated_clients()  # a minute later the process's few-seconds key cache has long expired
     http.get(PEOPLE)
     assert ApiClient.objects.get(pk=client.pk).last_used_at > first - timedelta(seconds=1)
+
+
+def test_a_key_revoked_in_this_process_is_refused_at_once():
+    client, http = portal_client()
+    assert http.get(PEOPLE).status_code == 200
+    client.revoke()
+    response = http.get(PEOPLE)
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_a_key_revoked_by_another_process_is_refused_once_the_few_seconds_cache_expires(monkeypatch, settings):
+    settings.API_KEY_CACHE_SECONDS = 5
+    now = [1000.0]
+    monkeypatch.setattr(auth_module.time, "monotonic", lambda: now[0])
+    client, http = portal_client()
+    assert http.get(PEOPLE).status_code == 200
+    # Another web process revokes it: no signal reaches this one.
+    ApiClient.objects.filter(pk=client.pk).update(is_active=False)
+    now[0] += 4.9
+    assert http.get(PEOPLE).status_code == 200, "within API_KEY_CACHE_SECONDS the cached client is still used"
+    now[0] += 0.2
+    assert http.get(PEOPLE).status_code == 401
+
+
+def test_with_the_cache_off_every_request_reads_the_key(settings):
+    settings.API_KEY_CACHE_SECONDS = 0
+    client, http = portal_client()
+    http.get(PEOPLE)
+    ApiClient.objects.filter(pk=client.pk).update(is_active=False)
+    assert http.get(PEOPLE).status_code == 401
 
 
 def test_key_is_stored_only_as_its_sha256():
