@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -243,3 +244,76 @@ def test_xlsx_export_parses_back_one_sheet_per_figure(client, office, head_of_re
     assert ["Demo cases", "Received", 3, 2, 1, 66.7] in [[r[0], r[1].capitalize(), *r[2:]] for r in sheets["3"][1:]]
     assert [r[0] for r in sheets["4"][1:]] == ["470000000", "471010000"]
     assert sheets["4"][1][2:] == [10, 2, 3, 5]
+
+
+# --- in Kazakh and Russian ----------------------------------------------------------------------------
+
+TRANSLATED = {
+    "kk": {
+        "title": "Басқарманың көрсеткіштер тақтасы",
+        "headings": [
+            "Қызметтер мен ISO апталары бойынша келіп түскен, шешілген және мерзімі өткен істер",
+            "Кезең мерзімдерінің сақталуы",
+            "Бөлімшелер бойынша квоталардың пайдаланылуы",
+            "Қызметтер мен қарау нәтижелері бойынша шағымдар",
+        ],
+        "outcome": "ішінара қанағаттандырылды",
+        "csv_title": "Қызметтер мен апталар бойынша істер",
+        "csv_header": ["қызмет", "ISO аптасы", "келіп түсті", "шешілді", "мерзімі өткен"],
+    },
+    "ru": {
+        "title": "Сводные показатели управления",
+        "headings": [
+            "Поступившие, решённые и просроченные дела по услугам и неделям ISO",
+            "Соблюдение сроков этапов",
+            "Использование квот по подразделениям",
+            "Жалобы по услугам и результатам рассмотрения",
+        ],
+        "outcome": "удовлетворена частично",
+        "csv_title": "Дела по услугам и неделям",
+        "csv_header": ["услуга", "неделя ISO", "поступило", "решено", "просрочено"],
+    },
+}
+ENGLISH = ["The office's dashboard", "Step deadline compliance", "Quota use per unit", "granted in part", "ISO week"]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_dashboard_page_is_in_kazakh_and_russian(client, office, head_of_region, language):
+    client.force_login(head_of_region)
+    response = client.get(URL, {"from": "2026-03-02", "to": "2026-03-19"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200 and response["Content-Language"] == language
+    page = response.content.decode()
+    expected = TRANSLATED[language]
+    assert f"<title>{expected['title']}" in page
+    for heading in expected["headings"]:
+        assert f"<h2>{heading}</h2>" in page
+    assert f'<th class="number">{expected["outcome"]}</th>' in page  # complaint outcome column
+    assert [text for text in ENGLISH if text in page] == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_csv_and_xlsx_headers_are_in_the_clerks_language(client, office, head_of_region, language):
+    client.force_login(head_of_region)
+    query = {"from": "2026-03-02", "to": "2026-03-19"}
+    response = client.get(URL + "export.csv", query, HTTP_ACCEPT_LANGUAGE=language)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    expected = TRANSLATED[language]
+    assert rows[2:4] == [[expected["csv_title"]], expected["csv_header"]]
+    book = load_workbook(io.BytesIO(client.get(URL + "export.xlsx", query, HTTP_ACCEPT_LANGUAGE=language).content))
+    first = book[book.sheetnames[0]]
+    assert book.sheetnames[0] == f"1 {expected['csv_title'][:28]}"  # a sheet name holds 31 characters
+    assert [c.value for c in first[1]] == expected["csv_header"]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_dashboard_string_has_a_finished_translation(language):
+    po = (Path(queries.__file__).resolve().parents[1] / "locale" / language / "LC_MESSAGES" / "django.po").read_text()
+    unfinished = []
+    for entry in po.split("\n\n"):
+        lines = entry.splitlines()
+        if not any(line.startswith("#:") and "dashboard" in line for line in lines):
+            continue
+        msgstr = entry[entry.index("\nmsgstr") :]
+        if "fuzzy" in entry.split("\nmsgid", 1)[0] or msgstr.strip() in ('msgstr ""', ""):
+            unfinished.append(entry)
+    assert unfinished == []
