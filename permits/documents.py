@@ -381,7 +381,7 @@ def revocation_information(rev: Revocation, language: str) -> DocumentSpec:
     )
 
 
-# --- what the services call after commit -----------------------------------------------------------------
+# --- what the services call inside their transaction (casework.pdf records the request, renders after commit) ---
 
 
 def render_application_form(app_id: int) -> None:

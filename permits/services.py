@@ -58,10 +58,12 @@ def _after_commit(func, *args) -> None:
 
 
 def _render(name: str, *args) -> None:
-    """Render an annex form after commit; a PDF failure never undoes the decision (the form can be re-rendered)."""
+    """Ask for an annex form in the service's transaction: casework.pdf.schedule_documents records the request
+    with the change and renders after commit, so a PDF failure never undoes the decision and a render lost with
+    the broker down is done by the render sweep."""
     from . import documents
 
-    _after_commit(getattr(documents, name), *args)
+    getattr(documents, name)(*args)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -313,9 +315,13 @@ def _acceptance_problems(
     return problems
 
 
-def register_application(data: ApplicationInput, *, actor: Actor, api_client=None) -> Application:
+def register_application(data: ApplicationInput, *, actor: Actor, api_client=None) -> tuple[Application, str]:
     """Register an application (annex 1) and send it on: to the police check (004 §16), to a refusal to
     accept at the State Corporation (004 §17, annex 4), or — a duplicate — straight to the copy (004 §27).
+
+    Returns the application and its access code (shown once to the applicant, only its hash is kept; as
+    certificates.services.submit_application): every channel — portal, public form, office — can follow
+    the application by number and code.
 
     Raises RuleViolation (nothing is created) for every rule the request breaks; on the electronic
     channels also for incomplete or expired documents, which at the State Corporation counter produce an
@@ -466,6 +472,7 @@ def register_application(data: ApplicationInput, *, actor: Actor, api_client=Non
         else:
             deadlines.set_due(app, registration.registered_on, reg.decision_working_days)  # 004 §7
             deadlines.set_step(app, "acceptance", registration.registered_on, 0)  # 004 §15: on the day of arrival
+        access_code = app.issue_access_code()
         app.save()
         for doc in data.documents:
             attach(
@@ -502,7 +509,7 @@ def register_application(data: ApplicationInput, *, actor: Actor, api_client=Non
                 actor=actor,
                 reason=_("Documents complete; sent to the police check (004 §16)."),
             )
-    return app
+    return app, access_code
 
 
 def _hand_out_duplicate(app: Application, actor: Actor) -> Application:

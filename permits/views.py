@@ -7,7 +7,6 @@ casework.public; these views only say what the forms are and hand them to permit
 
 import secrets
 
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -89,14 +88,7 @@ class LabourImmigrantApplicationView(PublicApplicationView):
 
     def submit(self, form: LabourImmigrantApplicationForm) -> Submitted:
         unit = services.unit_by_code(form.cleaned_data["unit"])
-        with transaction.atomic():
-            application = services.register_application(form.service_input(unit), actor=Actor.applicant())
-            # register_application gives no access code (the portal has its cabinet); the public form needs one
-            # for tracking — set in the same transaction, so no case exists without it.
-            access_code = application.issue_access_code()
-            LabourImmigrantPermitApplication.objects.filter(pk=application.pk).update(
-                access_code_hash=application.access_code_hash
-            )
+        application, access_code = services.register_application(form.service_input(unit), actor=Actor.applicant())
         return Submitted(application, access_code)
 
 
@@ -272,15 +264,9 @@ class ForeignLabourApplicationView(PublicApplicationView):
 
     def submit(self, form: ForeignLabourApplicationForm) -> Submitted:
         unit = services.unit_by_code(form.cleaned_data["unit"])
-        with transaction.atomic():
-            application = fl_services.submit_foreign_labour_application(
-                form.service_input(unit), actor=Actor.applicant()
-            )
-            # As for the labour-immigrant permit: the public form's tracking needs an access code.
-            access_code = application.issue_access_code()
-            ForeignLabourPermitApplication.objects.filter(pk=application.pk).update(
-                access_code_hash=application.access_code_hash
-            )
+        application, access_code = fl_services.submit_foreign_labour_application(
+            form.service_input(unit), actor=Actor.applicant()
+        )
         return Submitted(application, access_code)
 
 

@@ -207,7 +207,7 @@ def test_the_employer_notifies_the_end_of_the_contract_and_the_permit_ends(brows
     from tests.permits.conftest import EMPLOYER_IIN, application_input, issue_through
 
     job = Actor.job("test")
-    app = services.register_application(application_input(office["unit"]), actor=job)
+    app, _code = services.register_application(application_input(office["unit"]), actor=job)
     permit = LabourImmigrantPermit.objects.get(pk=issue_through(app, job).result_permit_id)
 
     context = browser.new_context(locale="en-US", viewport={"width": 1100, "height": 900})

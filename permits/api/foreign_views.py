@@ -134,7 +134,8 @@ class ForeignLabourApplicationCreate(PortalAPIView):
         data = validated(s.FLPApplicationIn, request)
         client = request.auth
         changes = {"employer_name": data["employer_name_new"]} if data.get("employer_name_new") else {}
-        app = flp.submit_foreign_labour_application(
+        # The access code is the public tracking page's; the portal follows the application in its cabinet.
+        app, _access_code = flp.submit_foreign_labour_application(
             flp.ForeignLabourApplicationInput(
                 kind=data["kind"],
                 intra_corporate=data["intra_corporate"],

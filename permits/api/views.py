@@ -44,7 +44,8 @@ class ApplicationCreate(PortalAPIView):
         data = validated(s.ApplicationIn, request)
         employer = data["employer"]
         client = request.auth
-        app = services.register_application(
+        # The access code is the public tracking page's; the portal follows the application in its cabinet.
+        app, _access_code = services.register_application(
             services.ApplicationInput(
                 kind=data["kind"],
                 unit=services.unit_by_code(data["unit"]),

@@ -273,7 +273,7 @@ def journal_extract(entry: ServiceJournalEntry, language: str) -> DocumentSpec:
     )
 
 
-# --- what the services call after commit -------------------------------------------------------------------
+# --- what the services call inside their transaction (casework.pdf records the request, renders after commit) ---
 
 
 def render_receipt(app_id: int) -> None:

@@ -78,10 +78,12 @@ def _after_commit(func, *args) -> None:
 
 
 def _render(name: str, *args) -> None:
-    """Render a document after commit; a PDF failure never undoes the decision (it can be re-rendered)."""
+    """Ask for a document in the service's transaction: casework.pdf.schedule_documents records the request with
+    the change and renders after commit, so a PDF failure never undoes the decision and a render lost with the
+    broker down is done by the render sweep."""
     from . import documents
 
-    _after_commit(getattr(documents, name), *args)
+    getattr(documents, name)(*args)
 
 
 def _tell_employer(app_id: int, event: str) -> None:
@@ -250,14 +252,16 @@ def _check_follow_up_permit(data: ForeignLabourApplicationInput, filed_on: date)
 
 def submit_foreign_labour_application(
     data: ForeignLabourApplicationInput, *, actor: Actor, api_client=None
-) -> ForeignLabourPermitApplication:
+) -> tuple[ForeignLabourPermitApplication, str]:
     """File and register an employer's application (000 §5(1)): number ``FLP-YYYY-NNNNNN``, the tear-off
     receipt (kk/ru PDF), the check step with its deadline, the expected result date.
 
     The one entry point for every channel — the portal API (EDS-signed, 000 §9), the public web form and the
     office. Raises ``RuleViolation`` (422, a stable ``code``; nothing is created) for each rule the request
     breaks, ``InvalidDocument`` (400) for an unacceptable file, ``NotAllowedInState`` (409) when another
-    application on the same permit is under way. Returns the registered application (status ``under_check``).
+    application on the same permit is under way. Returns the registered application (status ``under_check``)
+    and its access code (shown once to the applicant, only its hash is kept; as certificates.services
+    .submit_application): every channel can follow the application by number and code.
     """
     reg = rules.CURRENT
     received_at = _now(data.received_at)
@@ -342,6 +346,7 @@ def submit_foreign_labour_application(
         )
         deadlines.set_step(app, "check", registered_on, flow.check_working_days, event=_("registration"))
         deadlines.set_due(app, registered_on, flow.total_working_days)
+        access_code = app.issue_access_code()
         app.save()
         for item, territory in lines:
             RequestedWorker.objects.create(
@@ -380,7 +385,7 @@ def submit_foreign_labour_application(
             },
         )
         _render("render_receipt", app.pk)
-    return app
+    return app, access_code
 
 
 # --------------------------------------------------------------------------------------------------

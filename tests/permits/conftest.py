@@ -134,7 +134,7 @@ def issue_through(app, actor):
 @pytest.fixture
 def issued_permit(unit, job):
     def make(months=6, **overrides) -> LabourImmigrantPermit:
-        app = services.register_application(application_input(unit, term_months=months, **overrides), actor=job)
+        app, _code = services.register_application(application_input(unit, term_months=months, **overrides), actor=job)
         app = issue_through(app, job)
         return LabourImmigrantPermit.objects.get(pk=app.result_permit_id)
 

@@ -24,7 +24,7 @@ def clerk_client(client, unit):
 
 
 def test_application_queue_and_issue_button_go_through_the_services(clerk_client, unit, quota, job):
-    app = services.register_application(application_input(unit), actor=job)
+    app, _code = services.register_application(application_input(unit), actor=job)
     assert clerk_client.get(reverse("admin:permits_labourimmigrantpermitapplication_changelist")).status_code == 200
     change = clerk_client.get(reverse("admin:permits_labourimmigrantpermitapplication_change", args=[app.pk]))
     assert change.status_code == 200
@@ -40,7 +40,7 @@ def test_application_queue_and_issue_button_go_through_the_services(clerk_client
 
 
 def test_refusal_in_the_admin_needs_a_ground_g1_to_g9(clerk_client, unit, quota, job):
-    app = services.register_application(application_input(unit), actor=job)
+    app, _code = services.register_application(application_input(unit), actor=job)
     url = reverse("admin:permits_labourimmigrantpermitapplication_transition", args=[app.pk, "refuse"])
     assert clerk_client.post(url, {"version": app.version, "ground": "G4", "reason": "citizenship"}).status_code == 302
     assert (get_app(app.pk).status, get_app(app.pk).refusal_ground) == ("refused", "G4")
@@ -98,7 +98,7 @@ def test_clerk_records_a_paper_termination_notice_004_s28(clerk_client, unit, qu
 
 
 def test_clerk_of_another_unit_does_not_see_the_application(client, unit, quota, job):
-    app = services.register_application(application_input(unit), actor=job)
+    app, _code = services.register_application(application_input(unit), actor=job)
     client.force_login(ClerkFactory(roles=["officer"]))
     url = reverse("admin:permits_labourimmigrantpermitapplication_change", args=[app.pk])
     assert client.get(url).status_code in (302, 404)

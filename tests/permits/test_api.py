@@ -422,3 +422,49 @@ def test_application_is_found_by_number_through_the_registry(api, unit, quota, j
     assert (data["kind"], data["status"]) == ("issue", "issued")
     assert data["result"]["document_number"].startswith("LIPM-"), data
     assert [h["status"] for h in data["history"]] == ["received", "under_police_check", "under_review", "issued"]
+
+
+# --- access code: every channel can follow its application (casework.public tracking) ---------------------
+
+
+@pytest.fixture
+def issued_codes(monkeypatch):
+    """The access codes the services issue (shown once; only their hash is stored)."""
+    from casework.models import Case
+
+    real, codes = Case.issue_access_code, []
+
+    def capture(self):
+        codes.append(real(self))
+        return codes[-1]
+
+    monkeypatch.setattr(Case, "issue_access_code", capture)
+    return codes
+
+
+def track(client, number, code):
+    from django.urls import reverse
+
+    return client.post(reverse("casework:public:track"), {"number": number, "access_code": code})
+
+
+def test_an_api_filed_application_has_a_working_access_code_for_tracking(api, unit, quota, client, issued_codes):
+    response = post(api(), body(unit))
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    assert "access_code" not in response.json(), "the API contract is unchanged"
+    app = LabourImmigrantPermitApplication.objects.get(number=number)
+    [code] = issued_codes
+    assert app.access_code_hash and app.check_access_code(code)
+    assert track(client, number, "wrong-code").status_code == 200  # the form again, with one message
+    followed = track(client, number, code)
+    assert followed.status_code == 302 and "/application/" in followed["Location"]
+    page = client.get(followed["Location"])
+    assert page.status_code == 200 and number in page.content.decode()
+
+
+def test_every_channel_gets_an_access_code_from_the_service(unit, quota, job):
+    from .conftest import application_input
+
+    app, code = services.register_application(application_input(unit), actor=job)
+    assert code and LabourImmigrantPermitApplication.objects.get(pk=app.pk).check_access_code(code)

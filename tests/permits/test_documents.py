@@ -26,7 +26,7 @@ def test_permit_annex_5_and_revocation_annexes_8_and_9_are_issued_in_kk_and_ru(
     unit, quota, job, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        app = services.register_application(application_input(unit), actor=job)
+        app, _code = services.register_application(application_input(unit), actor=job)
         app = issue_through(app, job)
     permit = LabourImmigrantPermit.objects.get(pk=app.result_permit_id)
     permits = IssuedDocument.objects.filter(kind=DocumentKind.PERMIT, case_number=permit.number)

@@ -31,7 +31,7 @@ def app_url(app, name=None):
 
 
 def test_an_ordinary_issue_through_the_clerk_screens(clerk_client, region, members, job):
-    app = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
+    app, _code = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
     assert clerk_client.get(reverse("admin:permits_foreignlabourpermitapplication_changelist")).status_code == 200
     page = clerk_client.get(app_url(app)).content.decode()
     assert 'data-transition="refer_to_commission"' in page and 'data-transition="lapse"' not in page
@@ -81,14 +81,14 @@ def test_an_ordinary_issue_through_the_clerk_screens(clerk_client, region, membe
 
 
 def test_refusal_in_the_admin_needs_reasons(clerk_client, region, job):
-    app = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
+    app, _code = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
     assert clerk_client.post(app_url(app, "refuse"), {"version": app.version, "reason": ""}).status_code == 200
     assert clerk_client.post(app_url(app, "refuse"), {"version": app.version, "reason": "forged"}).status_code == 302
     assert get_app(app.pk).refusal_reason == "forged"
 
 
 def test_a_clerk_of_another_region_sees_nothing(client, region, job):
-    app = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
+    app, _code = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
     client.force_login(ClerkFactory(unit=RegionFactory(), roles=["registrar", "officer"]))
     assert client.get(app_url(app)).status_code == 302  # not found in the clerk's queue → back to the list
     listing = client.get(reverse("admin:permits_foreignlabourpermitapplication_changelist")).content.decode()

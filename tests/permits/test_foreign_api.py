@@ -217,7 +217,7 @@ def test_reissue_of_another_employers_permit_or_of_the_other_kind_is_refused(api
 
 
 def awaiting_fee(region, members, job):
-    app = flp.submit_foreign_labour_application(application_input(region, received=timezone.now()), actor=job)
+    app, _code = flp.submit_foreign_labour_application(application_input(region, received=timezone.now()), actor=job)
     flp.complete_check(app.pk, actor=job)
     commission(app, members, when=timezone.now())
     return flp.send_letter(app.pk, actor=job)
@@ -262,7 +262,7 @@ def test_fee_copy_refusals_not_awaiting_window_closed_stale_unknown(api, region,
     assert r.status_code == 400
     r = http.post(f"{URL}FLP-2026-999999/fee-payments/", fee_body(), format="json")
     assert (r.status_code, r.json()["code"]) == (404, "not_found")
-    fresh = flp.submit_foreign_labour_application(application_input(region, received=timezone.now()), actor=job)
+    fresh, _code = flp.submit_foreign_labour_application(application_input(region, received=timezone.now()), actor=job)
     r = http.post(fee_url(fresh), fee_body(), format="json")
     assert (r.status_code, r.json()["code"]) == (409, "not_awaiting_fee")
     assert not FeePayment.objects.exists()
@@ -273,3 +273,27 @@ def test_the_schema_documents_the_endpoints_with_examples(api):
     create = schema["paths"]["/api/v1/foreign-labour-permit-applications/"]["post"]
     assert "Intra-corporate transfer" in str(create["requestBody"])
     assert "/api/v1/foreign-labour-permit-applications/{number}/fee-payments/" in schema["paths"]
+
+
+def test_an_api_filed_foreign_labour_application_has_a_working_access_code_for_tracking(
+    api, region, client, monkeypatch
+):
+    from django.urls import reverse
+
+    from casework.models import Case
+
+    real, codes = Case.issue_access_code, []
+    monkeypatch.setattr(Case, "issue_access_code", lambda self: codes.append(real(self)) or codes[-1])
+    response = post(api(), body(region))
+    assert response.status_code == 201, response.content
+    assert "access_code" not in response.json(), "the API contract is unchanged"
+    number = response.json()["number"]
+    [code] = codes
+    assert ForeignLabourPermitApplication.objects.get(number=number).check_access_code(code)
+    followed = client.post(reverse("casework:public:track"), {"number": number, "access_code": code})
+    assert followed.status_code == 302, followed.content
+
+
+def test_the_service_returns_the_access_code_for_every_channel(region, job):
+    app, code = flp.submit_foreign_labour_application(application_input(region, received=timezone.now()), actor=job)
+    assert code and ForeignLabourPermitApplication.objects.get(pk=app.pk).check_access_code(code)

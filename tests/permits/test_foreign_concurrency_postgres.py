@@ -21,7 +21,9 @@ D = dt.date
 def awaiting_fee(region, members, job, n):
     apps = []
     for _ in range(n):
-        app = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
+        app, _code = flp.submit_foreign_labour_application(
+            application_input(region, received=at(2026, 3, 2)), actor=job
+        )
         flp.complete_check(app.pk, actor=job, at=at(2026, 3, 3))
         commission(app, members, when=at(2026, 3, 4, 15))
         apps.append(flp.send_letter(app.pk, actor=job, on=D(2026, 4, 1)))  # fee due 15.04.2026

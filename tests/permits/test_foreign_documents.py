@@ -49,7 +49,9 @@ def test_every_document_of_an_issue_is_rendered_in_kk_and_ru_with_its_number(
 
 def test_refusal_prints_its_reasons_in_both_languages(region, job, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        app = flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2)), actor=job)
+        app, _code = flp.submit_foreign_labour_application(
+            application_input(region, received=at(2026, 3, 2)), actor=job
+        )
         flp.refuse_application(app.pk, reason="The workers list is not signed.", actor=job)
     ru = IssuedDocument.objects.get(case_number=app.number, kind=DocumentKind.REFUSAL, language="ru")
     kk = IssuedDocument.objects.get(case_number=app.number, kind=DocumentKind.REFUSAL, language="kk")
@@ -67,7 +69,7 @@ def test_the_verify_page_shows_an_extended_permit_and_the_superseded_one(
         permit = issued_permit(region, members)
     first = IssuedDocument.objects.get(case_number=permit.number, kind=DocumentKind.PERMIT, language="ru")
     with django_capture_on_commit_callbacks(execute=True):
-        app = flp.submit_foreign_labour_application(
+        app, _code = flp.submit_foreign_labour_application(
             application_input(
                 region, kind=rules.EXTEND, permit_number=permit.number, term_months=6, received=at(2026, 3, 2)
             ),

@@ -32,7 +32,7 @@ def test_ordinary_issue_across_nauryz_20min_3_4_1_wd_then_fee_10_issue_11_000_s5
     documents_rendered = django_capture_on_commit_callbacks  # the PDFs are rendered after each commit
     # Thursday 19.03.2026 10:00, receipt given at 10:12 (within the 20 minutes of 000 §5(1)).
     with documents_rendered(execute=True):
-        app = flp.submit_foreign_labour_application(
+        app, _code = flp.submit_foreign_labour_application(
             application_input(region, received=at(2026, 3, 19, 10, 0), registered_at=at(2026, 3, 19, 10, 12)),
             actor=job,
         )
@@ -101,7 +101,7 @@ def test_ordinary_reissue_5_wd_then_sign_and_issue_within_1_wd_keeps_the_term_00
 ):
     with django_capture_on_commit_callbacks(execute=True):
         permit = issued_permit(region, members)
-    app = flp.submit_foreign_labour_application(
+    app, _code = flp.submit_foreign_labour_application(
         application_input(
             region,
             kind=rules.REISSUE,
@@ -130,7 +130,7 @@ def test_ordinary_reissue_5_wd_then_sign_and_issue_within_1_wd_keeps_the_term_00
 
 def test_ordinary_extension_3_wd_letter_1_wd_fee_10_issue_11_lengthens_the_term_000_s5(region, members, job):
     permit = issued_permit(region, members)
-    app = flp.submit_foreign_labour_application(
+    app, _code = flp.submit_foreign_labour_application(
         application_input(
             region, kind=rules.EXTEND, permit_number=permit.number, term_months=6, received=at(2026, 3, 2)
         ),
@@ -152,7 +152,7 @@ def test_ordinary_extension_3_wd_letter_1_wd_fee_10_issue_11_lengthens_the_term_
 
 
 def test_intra_corporate_issue_3_and_4_wd_then_sign_and_issue_within_1_wd_no_fee_000_s5(region, members, job):
-    app = flp.submit_foreign_labour_application(
+    app, _code = flp.submit_foreign_labour_application(
         application_input(region, intra=True, received=at(2026, 3, 2)), actor=job
     )
     assert (app.step_deadline, app.due_date) == (D(2026, 3, 5), D(2026, 3, 13))  # 3 + 4 + 1 WD (9.03 off)
@@ -172,7 +172,7 @@ def test_intra_corporate_issue_3_and_4_wd_then_sign_and_issue_within_1_wd_no_fee
 
 def test_intra_corporate_reissue_5_wd_then_1_wd_000_s5(region, members, job):
     permit = issued_permit(region, members, intra=True)
-    app = flp.submit_foreign_labour_application(
+    app, _code = flp.submit_foreign_labour_application(
         application_input(
             region,
             kind=rules.REISSUE,
@@ -201,7 +201,7 @@ def test_intra_corporate_reissue_5_wd_then_1_wd_000_s5(region, members, job):
 
 def test_intra_corporate_extension_5_wd_then_1_wd_000_s5(region, members, job):
     permit = issued_permit(region, members, intra=True)
-    app = flp.submit_foreign_labour_application(
+    app, _code = flp.submit_foreign_labour_application(
         application_input(
             region,
             kind=rules.EXTEND,

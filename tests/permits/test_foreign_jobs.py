@@ -38,7 +38,7 @@ def _messages_in_memory(settings):
 
 
 def registered(region, job, **kw):
-    return flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2), **kw), actor=job)
+    return flp.submit_foreign_labour_application(application_input(region, received=at(2026, 3, 2), **kw), actor=job)[0]
 
 
 def letter_sent(region, members, job):

@@ -148,7 +148,7 @@ def issue_through(app, when, actor=None):
 def issued_permit(unit, members, intra=False, received=None) -> ForeignLabourPermit:
     """A permit issued through the whole ordinary (or intra-corporate) issue flow."""
     received = received or at(2026, 2, 2)
-    app = flp.submit_foreign_labour_application(
+    app, _code = flp.submit_foreign_labour_application(
         application_input(unit, intra=intra, received=received), actor=Actor.job("test")
     )
     flp.complete_check(app.pk, actor=Actor.job("test"), at=received + dt.timedelta(days=1))

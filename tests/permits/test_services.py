@@ -40,7 +40,7 @@ def days_from(today, n):
 
 
 def extend(permit, job, months=3, received_at=None, **kw):
-    app = services.register_application(
+    app, _code = services.register_application(
         application_input(
             permit.unit,
             kind=rules.EXTEND,
@@ -59,8 +59,8 @@ def extend(permit, job, months=3, received_at=None, **kw):
 
 def test_issue_takes_a_free_unit_and_refuses_when_none_is_left_004_s20(unit, make_quota, job):
     quota = make_quota(unit, total=1)
-    first = services.register_application(application_input(unit), actor=job)
-    second = services.register_application(application_input(unit), actor=job)
+    first, _code = services.register_application(application_input(unit), actor=job)
+    second, _code = services.register_application(application_input(unit), actor=job)
     issue_through(first, job)
     assert counts(quota) == (0, 1)
     with pytest.raises(RuleViolation) as exc:
@@ -164,7 +164,9 @@ def test_agreement_is_refused_when_the_quota_is_used_up_004_s20(unit, make_quota
 def test_permit_on_an_agreement_uses_its_reserved_unit_004_s12(unit, make_quota, job, today):
     quota = make_quota(unit, total=1)
     agreement = sign(unit, today)
-    app = services.register_application(application_input(unit, intention_agreement_number=agreement.number), actor=job)
+    app, _code = services.register_application(
+        application_input(unit, intention_agreement_number=agreement.number), actor=job
+    )
     issue_through(app, job)
     assert counts(quota) == (0, 1)
     assert IntentionAgreement.objects.get(pk=agreement.pk).status == IntentionAgreement.Status.USED
@@ -222,7 +224,7 @@ def test_extension_window_boundaries_30_31_and_5_4_days_before_expiry_004_s24_s2
     permit = move_validity(issued_permit(3), days_from(today, days_before))
     data = application_input(unit, kind=rules.EXTEND, permit_number=permit.number, term_months=3)
     if allowed:
-        assert services.register_application(data, actor=job).status == ApplicationStatus.UNDER_POLICE_CHECK
+        assert services.register_application(data, actor=job)[0].status == ApplicationStatus.UNDER_POLICE_CHECK
     else:
         with pytest.raises(RuleViolation) as exc:
             services.register_application(data, actor=job)
@@ -237,7 +239,7 @@ def test_new_permit_after_12_months_needs_4_days_before_expiry_004_s26(unit, quo
         services.register_application(application_input(unit, previous_permit_number=late.number), actor=job)
     assert exc.value.code == rules.NEW_PERMIT_WINDOW_CLOSED
     move_validity(permit, days_from(today, 4))
-    app = services.register_application(application_input(unit, previous_permit_number=permit.number), actor=job)
+    app, _code = services.register_application(application_input(unit, previous_permit_number=permit.number), actor=job)
     assert app.current_permit_id == permit.pk
 
 
@@ -270,14 +272,14 @@ def test_permit_is_not_transferable_to_another_person_or_employer_004_s22(unit, 
 
 def test_incomplete_package_at_the_state_corporation_is_refused_to_accept_with_annex_4_004_s17(unit, quota, job):
     data = application_input(unit, documents=[])
-    app = services.register_application(data, actor=job)
+    app, _code = services.register_application(data, actor=job)
     assert app.status == ApplicationStatus.REFUSED_TO_ACCEPT
     assert len(app.not_accepted_reasons) == 1 and "17" in app.not_accepted_reasons[0]
 
 
 def test_expired_medical_certificate_at_the_state_corporation_is_refused_to_accept_004_s17(unit, quota, job, today):
     data = application_input(unit, medical_certificate_issued_on=rules.add_months(today, -13))
-    app = services.register_application(data, actor=job)
+    app, _code = services.register_application(data, actor=job)
     assert app.status == ApplicationStatus.REFUSED_TO_ACCEPT
 
 
@@ -291,18 +293,18 @@ def test_incomplete_package_on_the_portal_is_refused_and_nothing_is_created_004_
 
 def test_decision_due_2_working_days_not_counting_the_day_of_application_004_s7(unit, quota, job):
     # received Thu 19.03.2026 11:00 → registered the same day → Fri 20.03, Nauryz 21–25.03 → due Thu 26.03.
-    app = services.register_application(application_input(unit, received_at=aware(2026, 3, 19, 11)), actor=job)
+    app, _code = services.register_application(application_input(unit, received_at=aware(2026, 3, 19, 11)), actor=job)
     assert (app.registered_on, app.due_date) == (dt.date(2026, 3, 19), dt.date(2026, 3, 26))
     assert app.step_name == "police_check" and app.step_deadline == dt.date(2026, 3, 20)  # 1 WD (004 §16)
 
 
 def test_application_after_hours_is_registered_on_the_next_working_day_004_s14(unit, quota, job):
-    app = services.register_application(application_input(unit, received_at=aware(2026, 3, 13, 19)), actor=job)
+    app, _code = services.register_application(application_input(unit, received_at=aware(2026, 3, 13, 19)), actor=job)
     assert app.registered_on == dt.date(2026, 3, 16)
 
 
 def test_negative_police_check_blocks_the_issue_and_leads_to_refusal_g3_004_s6(unit, quota, job):
-    app = services.register_application(application_input(unit), actor=job)
+    app, _code = services.register_application(application_input(unit), actor=job)
     app = services.record_police_check(app.pk, result="negative", actor=job)
     with pytest.raises(NotAllowedInState):
         services.issue_permit(app.pk, actor=job)
@@ -312,7 +314,7 @@ def test_negative_police_check_blocks_the_issue_and_leads_to_refusal_g3_004_s6(u
 
 
 def test_refusal_needs_a_ground_of_annex_2_row_9(unit, quota, job):
-    app = services.register_application(application_input(unit), actor=job)
+    app, _code = services.register_application(application_input(unit), actor=job)
     with pytest.raises(RuleViolation) as exc:
         services.refuse_application(app.pk, ground="G10", actor=job)
     assert exc.value.code == rules.REFUSAL_GROUND_UNKNOWN
@@ -320,7 +322,7 @@ def test_refusal_needs_a_ground_of_annex_2_row_9(unit, quota, job):
 
 def test_duplicate_is_issued_on_the_day_of_the_request_004_s27(unit, quota, job, issued_permit):
     permit = issued_permit(6)
-    app = services.register_application(
+    app, _code = services.register_application(
         application_input(unit, kind=rules.DUPLICATE, permit_number=permit.number), actor=job
     )
     assert app.status == ApplicationStatus.ISSUED
@@ -484,7 +486,7 @@ def test_reminders_when_the_window_opens_and_2_days_before_it_closes_004_s24(uni
 
 
 def test_application_past_its_step_deadline_is_flagged_once(unit, quota, job):
-    app = services.register_application(application_input(unit, received_at=aware(2026, 3, 2, 10)), actor=job)
+    app, _code = services.register_application(application_input(unit, received_at=aware(2026, 3, 2, 10)), actor=job)
     assert services.watch_deadlines(timezone.localdate()) >= 1
     assert get_app(app.pk).deadline_missed_on is not None
 

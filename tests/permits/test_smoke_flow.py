@@ -5,7 +5,7 @@ from .conftest import application_input, get_app, issue_through
 
 
 def test_issue_flow_takes_a_quota_unit_004_s20(unit, quota, job):
-    app = services.register_application(application_input(unit), actor=job)
+    app, _code = services.register_application(application_input(unit), actor=job)
     assert app.status == ApplicationStatus.UNDER_POLICE_CHECK
     assert app.number.startswith("LIP-")
     app = issue_through(app, job)
