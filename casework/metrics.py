@@ -14,7 +14,9 @@ directory shared by the processes of one host (deploy/README.md); ``/metrics`` t
 samples. A Celery worker in its own container serves its samples itself on ``CELERY_METRICS_PORT``.
 
 Access: never public. A scrape is answered only from an address in ``METRICS_ALLOWED_IPS`` (addresses or
-networks) or with ``Authorization: Bearer <METRICS_TOKEN>``; with neither setting, ``/metrics`` is closed.
+networks) or with ``Authorization: Bearer <METRICS_TOKEN>``; with neither setting, ``/metrics`` is closed. The
+address is the client's as the public pages' rate limits read it (casework.client_address: X-Forwarded-For
+behind ``TRUSTED_PROXY_COUNT`` proxies, else REMOTE_ADDR).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
+
+from casework.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -194,10 +198,6 @@ def _process_registry() -> CollectorRegistry:
 # --- the endpoint -----------------------------------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def scrape_allowed(request) -> bool:
     token = getattr(settings, "METRICS_TOKEN", "")
     header = request.headers.get("Authorization", "")
@@ -207,7 +207,7 @@ def scrape_allowed(request) -> bool:
     if not allowed:
         return False
     try:
-        address = ipaddress.ip_address(_client_address(request))
+        address = ipaddress.ip_address(client_address(request))
     except ValueError:
         return False
     for entry in allowed:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from casework.client_address import client_address  # the one rule (TRUSTED_PROXY_COUNT); tests import it here too
+
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "submit": (20, 3600),  # application submissions (each POST) per address per hour
     "track": (10, 600),  # status look-ups (number + access code) per address per 10 minutes
@@ -27,18 +29,6 @@ def limits() -> dict[str, tuple[int, int]]:
     # /verify/<number> (the QR code's page): VERIFY_RATE_LIMIT_PER_MINUTE look-ups per address a minute.
     verify = (getattr(settings, "VERIFY_RATE_LIMIT_PER_MINUTE", 60), 60)
     return {**DEFAULT_LIMITS, "verify": verify, **getattr(settings, "PUBLIC_RATE_LIMITS", {})}
-
-
-def client_address(request) -> str:
-    """The caller's address. Behind ``settings.TRUSTED_PROXY_COUNT`` reverse proxies (nginx) the address is
-    the one the outermost trusted proxy saw, read from the right of X-Forwarded-For; anything further left
-    is whatever the client sent and is ignored. With no trusted proxy, REMOTE_ADDR only."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def hit(request, scope: str) -> Limited | None:

@@ -35,6 +35,36 @@ def test_metrics_answer_an_allowed_network(client, settings):
     assert client.get("/metrics", REMOTE_ADDR="192.168.1.5").status_code == 403
 
 
+def test_metrics_behind_one_proxy_read_the_address_the_proxy_saw(client, settings):
+    # nginx (REMOTE_ADDR 172.18.0.5, itself inside the allowed network) appends the caller's address.
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8", "172.16.0.0/12"]
+    via_nginx = {"REMOTE_ADDR": "172.18.0.5"}
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.2.3", **via_nginx).status_code == 200
+    # a public caller through nginx is refused although nginx's own address is allowed
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9", **via_nginx).status_code == 403
+    # what the caller wrote into X-Forwarded-For itself stands left of nginx's entry and is ignored
+    spoofed = "10.1.2.3, 203.0.113.9"
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR=spoofed, **via_nginx).status_code == 403
+    # the scraper inside the network, straight to the web process (no X-Forwarded-For): its own address
+    assert client.get("/metrics", REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
+def test_metrics_with_no_trusted_proxy_ignore_x_forwarded_for(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
+    spoofed = {"HTTP_X_FORWARDED_FOR": "10.1.2.3", "REMOTE_ADDR": "203.0.113.9"}
+    assert client.get("/metrics", **spoofed).status_code == 403
+
+
+def test_metrics_and_the_public_rate_limits_share_one_client_address_rule():
+    from casework import client_address
+    from casework.public import ratelimit
+
+    assert metrics.client_address is client_address.client_address
+    assert ratelimit.client_address is client_address.client_address
+
+
 def test_metrics_answer_the_bearer_token_only(client, settings):
     settings.METRICS_ALLOWED_IPS = []
     settings.METRICS_TOKEN = TOKEN
