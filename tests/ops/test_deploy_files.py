@@ -152,6 +152,8 @@ def test_docker_compose_resolves_the_services_from_env_example():
         assert env["DATABASE_URL"] == "postgres://office:change-me@db:5432/permit_office"
         assert env["SECRET_KEY"].startswith("change-me")  # env_file: .env reaches the processes
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        assert env["TRUSTED_PROXY_COUNT"] == "1"  # behind nginx: client address from X-Forwarded-For
+        assert env["CACHE_URL"] == "redis://redis:6379/1"
     assert services["worker"]["command"][-2:] == ["--concurrency", "2"]
     assert services["web"]["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/srv/prometheus"
     assert services["db"]["healthcheck"]["test"][-1] == "pg_isready -U $${POSTGRES_USER} -d $${POSTGRES_DB}"
