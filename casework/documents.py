@@ -7,6 +7,7 @@ is refused.
 
 import hashlib
 import os
+from collections.abc import Iterable
 
 import filetype
 from django.conf import settings
@@ -97,18 +98,37 @@ def validate_document(doc_type: str, filename: str, content: bytes, field: str =
 def attach(
     case: Case, doc_type: str, filename: str, content: bytes, *, uploaded_by: str = "", field: str = "documents"
 ) -> Attachment:
-    mime = validate_document(doc_type, filename, content, field)
-    attachment = Attachment(
-        case_type=ContentType.objects.get_for_model(case),
-        case_id=case.pk,
-        doc_type=doc_type,
-        original_filename=clean_filename(filename),
-        content_type=mime,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_at=timezone.now(),
-        uploaded_by=uploaded_by[:150],
-    )
-    attachment.file.save(f"upload.{ACCEPTED_TYPES[mime]}", ContentFile(content), save=False)
-    attachment.save()
-    return attachment
+    return attach_many(case, [(doc_type, filename, content)], uploaded_by=uploaded_by, field=field)[0]
+
+
+def attach_many(
+    case: Case,
+    files: Iterable[tuple[str, str, bytes]],
+    *,
+    uploaded_by: str = "",
+    field: str = "documents",
+) -> list[Attachment]:
+    """Attach several (doc_type, filename, content) at once: each checked (``validate_document``) before any is
+    stored, the files written, then one INSERT for all rows (a filing's documents cost one round trip)."""
+    case_type = ContentType.objects.get_for_model(case)
+    checked = [
+        (doc_type, filename, content, validate_document(doc_type, filename, content, field))
+        for doc_type, filename, content in files
+    ]
+    now = timezone.now()
+    attachments = []
+    for doc_type, filename, content, mime in checked:
+        attachment = Attachment(
+            case_type=case_type,
+            case_id=case.pk,
+            doc_type=doc_type,
+            original_filename=clean_filename(filename),
+            content_type=mime,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_at=now,
+            uploaded_by=uploaded_by[:150],
+        )
+        attachment.file.save(f"upload.{ACCEPTED_TYPES[mime]}", ContentFile(content), save=False)
+        attachments.append(attachment)
+    return Attachment.objects.bulk_create(attachments)

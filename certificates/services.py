@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from casework.actors import Actor
 from casework.countries import is_alpha3
 from casework.deadlines import set_step  # noqa: F401  (re-exported for callers that recompute steps)
-from casework.documents import DOCUMENT_TYPES, attach, validate_document
+from casework.documents import DOCUMENT_TYPES, attach_many, validate_document
 from casework.exceptions import CaseNotFound, NotAllowedInState, NotPermitted, RuleViolation, ServiceError, StaleVersion
 from casework.identifiers import identifier_error
 from casework.models import Channel, NumberSequence, Organisation, Person, TerritorialUnit
@@ -647,10 +647,9 @@ def submit_application(
         access_code = application.issue_access_code()
         application.start_completeness_check()
         application.save()
-        for upload in uploads:
-            attach(
-                application, upload.type, upload.filename, upload.content, uploaded_by=actor.label, field="documents"
-            )
+        attach_many(
+            application, [(u.type, u.filename, u.content) for u in uploads], uploaded_by=actor.label, field="documents"
+        )
         record_history(
             application,
             transition="submit",

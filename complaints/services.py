@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from casework import deadlines
 from casework.actors import Actor
-from casework.documents import attach, validate_document
+from casework.documents import attach_many, validate_document
 from casework.exceptions import CaseNotFound, NotPermitted, RuleViolation, ServiceError
 from casework.identifiers import identifier_error
 from casework.models import Case, IssuedDocument, NumberSequence, Organisation, Person, TransitionLog
@@ -408,8 +408,7 @@ def file_complaint(
         # 003 §25–26, 004 §33–34: 5 WD (provider) / 15 WD (quality-control body) from registration.
         deadlines.set_due(complaint, registered_on, terms.review_days(addressee))
         complaint.save()
-        for upload in uploads:
-            attach(complaint, upload.type, upload.filename, upload.content, uploaded_by=actor.label)
+        attach_many(complaint, [(u.type, u.filename, u.content) for u in uploads], uploaded_by=actor.label)
         record_history(
             complaint,
             transition="register",

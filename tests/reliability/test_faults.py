@@ -288,7 +288,7 @@ def test_connection_dropped_in_the_middle_of_a_certificate_filing_is_a_clean_503
     clock, unit, all_scopes_client
 ):
     """tests/casework/test_api_problems.py drops the connection in a test view; this drops it inside the real
-    filing, between the application row and its second attachment."""
+    filing, between the application row and its attachments."""
     import psycopg2
 
     from certificates import services
@@ -296,12 +296,12 @@ def test_connection_dropped_in_the_middle_of_a_certificate_filing_is_a_clean_503
     from tests.certificates.factories import ProfessionFactory
 
     profession = ProfessionFactory()
-    real_attach = services.attach
+    real_attach = services.attach_many
     calls = []
 
     def attach_then_lose_the_database(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == 1:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
                 pid = cursor.fetchone()[0]
@@ -319,7 +319,7 @@ def test_connection_dropped_in_the_middle_of_a_certificate_filing_is_a_clean_503
         return real_attach(*args, **kwargs)
 
     try:
-        with mock.patch.object(services, "attach", attach_then_lose_the_database):
+        with mock.patch.object(services, "attach_many", attach_then_lose_the_database):
             response = all_scopes_client.post(
                 "/api/v1/certificate-applications/",
                 certificate_body(profession.code),
@@ -331,7 +331,7 @@ def test_connection_dropped_in_the_middle_of_a_certificate_filing_is_a_clean_503
     assert response.status_code == 503, response.content
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "service_unavailable" and response["Retry-After"]
-    assert len(calls) == 2
+    assert len(calls) == 1
     assert not CertificateApplication.objects.exists()
     assert not Person.objects.exists() and not Attachment.objects.exists()
     assert not IdempotencyRecord.objects.exists()
