@@ -44,7 +44,13 @@ grant(
     "casework.view_clerkprofile",
     "casework.add_clerkprofile",
     "casework.change_clerkprofile",
+    # Regulation versions (casework.regulations): only the administrator adds an amendment.
+    "casework.view_regulationversion",
+    "casework.add_regulationversion",
+    "casework.change_regulationversion",
+    "casework.delete_regulationversion",
 )
+grant(HEAD, "casework.view_regulationversion")
 for role in ROLES:
     grant(
         role,

@@ -161,6 +161,16 @@ def record_history(
 ) -> TransitionLog:
     from django.contrib.contenttypes.models import ContentType
 
+    if not from_state:  # the case's first entry: the regulation version it is processed under (issue 10)
+        from .regulations import registration_note
+
+        note = registration_note(case)
+        if note is not None:
+            text, regulation_details = note
+            details = {**(details or {}), "regulation": regulation_details}
+            if text:
+                reason = f"{reason}\n{text}" if reason else text
+
     return TransitionLog.objects.create(
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,

@@ -180,6 +180,7 @@ class CertificateApplication(Case):
     """
 
     NUMBER_PREFIX = "QC"
+    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
 
     class Kind(models.TextChoices):
         ISSUE = rules.ISSUE, _("issue")

@@ -6,9 +6,10 @@ as amended by order No 426 of 30.12.2025 (clauses 1, 3, 7, 8, 9, 13, 16, 18–23
 wording, clause 22-1 added). "003 §9" = item 9 of those rules; "annex 2 row 3" = row 3 of the list
 of requirements for the public service (annex 2 to the rules).
 
-An amendment of the act is a new ``Regulation`` row in ``REGULATIONS`` (not a code change): each
-application records the version it was received under (``Case.regulation_version``) and is processed
-under that version's numbers to the end.
+An amendment of the act is a new regulation version (``casework.RegulationVersion``, added by an
+administrator in the admin; not a code change): ``REGULATIONS`` below are the versions written in code,
+loaded as the seed rows. Each application records the version in force on its registration date
+(``Case.regulation_version``) and is processed under that version's numbers to the end.
 
 Which steps each sub-service goes through (read from the act; DOMAIN.md §3):
 
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+
+from casework import regulations as _registry
 
 # Sub-services (annex 2, "names of the sub-kinds of the public service" 1–4; annex 1 "issue / extend /
 # re-issue / duplicate").
@@ -119,7 +122,7 @@ class Regulation:
     education_points: dict[str, int] = field(default_factory=dict)
     # Experience bands on whole completed years: (first year, last year or None, points) (§10 2)).
     experience_bands: tuple[tuple[int, int | None, int], ...] = ()
-    pass_mark: int = 6
+    pass_mark: int = 6  # annex 2 row 9 p.2: refused when the assessment "did not reach six points"
     # Not from the act: the office reminds holders this many calendar days before expiry (DOMAIN.md §8
     # "remind holders of the extension window"; issue 4 "remind holders 10 days before expiry").
     expiry_reminder_days: int = 10
@@ -152,22 +155,24 @@ REGULATIONS: tuple[Regulation, ...] = (
     ),
 )
 
+# The latest version written in code: the default of the pure functions below. Services never rely on it:
+# they pass the version in force on the registration date (``regulation_on``) or the case's own.
 CURRENT = REGULATIONS[-1]
 REGULATION_VERSION = CURRENT.version
+
+SERVICE = "certificates"
+_registry.register(SERVICE, _("qualification certificates (003)"), Regulation, REGULATIONS)
 
 
 def regulation_on(day: date) -> Regulation:
     """The version of the act in force on ``day`` (the latest whose effective date has come; the
-    earliest known version for older days)."""
-    in_force = [r for r in REGULATIONS if r.effective_from <= day]
-    return in_force[-1] if in_force else REGULATIONS[0]
+    earliest known version for older days), from the regulation versions in the database."""
+    return _registry.regulation_on(SERVICE, day)
 
 
 def regulation(version: str) -> Regulation:
-    for item in REGULATIONS:
-        if item.version == version:
-            return item
-    raise LookupError(f"unknown regulation version {version!r}")
+    """The version an application recorded; ``LookupError`` for an unknown one."""
+    return _registry.regulation(SERVICE, version)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -558,7 +558,8 @@ def submit_application(
             _("The profession %(c)s is no longer in the list of in-demand professions (003 §8).")
             % {"c": profession_code},
         )
-    version = rules.regulation_on(today)
+    # The version in force on the registration date (the next working day for a filing after hours).
+    version = rules.regulation_on(calendar.registration_date(received_at))
     certificate = None
     if kind != rules.ISSUE:
         certificate = _find_certificate(certificate_number)
@@ -1357,7 +1358,7 @@ def send_expiry_reminders(today: dt.date | None = None) -> int:
     from casework import notifications
 
     today = today or timezone.localdate()
-    version = rules.CURRENT
+    version = rules.regulation_on(today)
     last_day = dt.date.fromordinal(today.toordinal() + version.expiry_reminder_days)
     candidates = (
         Certificate.objects.filter(status=Certificate.Status.ACTIVE, valid_to__gte=today, valid_to__lte=last_day)
@@ -1450,7 +1451,7 @@ def record_notice(
         params.append(_param("certificate_number", "required", _("This field is required.")))
     _raise_params(params)
     certificate = _find_certificate(certificate_number.strip())
-    version = rules.CURRENT
+    version = rules.regulation_on(calendar.registration_date(received_at))  # the notice's own registration day
     days = (
         version.employer_change_notice_working_days
         if kind == rules.NOTICE_EMPLOYER_CHANGE

@@ -6,7 +6,7 @@ only says what the form is and hands it to ``services.submit_application``.
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.actors import Actor
@@ -49,7 +49,7 @@ def kind_overview(kind: str) -> dict:
         "kind": kind,
         "title": KIND_TITLES[kind],
         "description": KIND_DESCRIPTIONS[kind],
-        "term": rules.CURRENT.service_term_working_days[kind],
+        "term": rules.regulation_on(timezone.localdate()).service_term_working_days[kind],
         "documents": documents,
     }
 

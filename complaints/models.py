@@ -40,6 +40,7 @@ def within_forwarding_term(complaint) -> bool:
 
 class Complaint(Case):
     NUMBER_PREFIX = "CMP"
+    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("registered")

@@ -1,7 +1,9 @@
 """The complaint rules of seeds 003 (chapter 3, §24–§28) and 004 (chapter 3, §32–§35), as data.
 
 Both acts say the same thing (DOMAIN.md §6); each number here cites both. An amendment is a new
-``ComplaintTerms`` row in ``TERMS`` with the date it takes effect, not a code change.
+regulation version (``casework.RegulationVersion``, service "complaints") an administrator adds in the
+admin with the date it takes effect, not a code change; ``TERMS`` are the versions written in code, loaded
+as the seed rows. A complaint records the version in force on its registration date.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+
+from casework import regulations as _registry
 
 # What is challenged (003 chapter 3 title; 004 §32): a decision, an action or an inaction.
 DECISION = "decision"
@@ -61,6 +65,7 @@ class ComplaintTerms:
     provider_review: int
     # 003 §26, 004 §34: 15 WD from registration.
     quality_control_review: int
+    version: str = ""  # Case.regulation_version of the complaints registered under these terms
 
     def review_days(self, addressee: str) -> int:
         if addressee == QUALITY_CONTROL:
@@ -73,14 +78,27 @@ class ComplaintTerms:
 # 003 as amended by order 426 of 30.12.2025; 004 as amended by order 302 of 30.09.2025.
 TERMS: tuple[ComplaintTerms, ...] = (
     ComplaintTerms(
-        date(2020, 1, 1), "003 §24–26 / 004 §32–34", forward_within=3, provider_review=5, quality_control_review=15
+        date(2020, 1, 1),
+        "003 §24–26 / 004 §32–34",
+        forward_within=3,
+        provider_review=5,
+        quality_control_review=15,
+        version="003 o.426/2025; 004 o.302/2025",  # Case.regulation_version: max 40 chars
     ),
 )
 
+SERVICE = "complaints"
+_registry.register(SERVICE, _("complaints (003 §24–28, 004 §32–35)"), ComplaintTerms, TERMS, title_attr="reference")
+
 
 def terms_on(day: date) -> ComplaintTerms:
-    applicable = [t for t in TERMS if t.effective_from <= day]
-    return max(applicable, key=lambda t: t.effective_from) if applicable else TERMS[0]
+    """The terms in force on ``day`` (casework.regulations; the earliest known for older days)."""
+    return _registry.regulation_on(SERVICE, day)
+
+
+def terms(version: str) -> ComplaintTerms:
+    """The terms a complaint recorded (``Case.regulation_version``)."""
+    return _registry.regulation(SERVICE, version)
 
 
 # 003 §27–28 (004 has the same in the Law): the way to court, printed on every decision letter.

@@ -36,7 +36,7 @@ from .reopening import reopen_challenged_case
 
 logger = logging.getLogger(__name__)
 
-REGULATION_VERSION = "003 o.426/2025; 004 o.302/2025"  # Case.regulation_version: max 40 chars
+REGULATION_VERSION = rules.TERMS[-1].version  # the version written in code; a complaint records its own
 MAX_TEXT = 20_000
 
 
@@ -383,7 +383,7 @@ def file_complaint(
             subject=subject,
             addressee=addressee,
             channel=channel,
-            regulation_version=REGULATION_VERSION,
+            regulation_version=terms.version,
             unit=case.unit,
             received_at=received_at,
             registered_on=registered_on,

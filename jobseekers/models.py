@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
-from casework import deadlines
+from casework import deadlines, regulations
 from casework.exceptions import RuleViolation
 from casework.models import Case, Person, TerritorialUnit
 from casework.services import condition
@@ -87,11 +87,12 @@ class StepTiming(models.Model):
 
     @property
     def label(self) -> str:
-        regulations = {**rules.JOB_SEEKER_REGULATIONS, **rules.UNEMPLOYED_REGULATIONS}
-        try:
-            return str(regulations[self.regulation_version].step(self.step).label)
-        except KeyError:
-            return self.step
+        for service_key in (rules.JOB_SEEKER_SERVICE, rules.UNEMPLOYED_SERVICE):
+            try:
+                return str(regulations.regulation(service_key, self.regulation_version).step(self.step).label)
+            except (LookupError, KeyError):
+                continue
+        return self.step
 
     @property
     def norm_seconds(self) -> int | None:
@@ -185,7 +186,7 @@ def _require_end_reason(end_reason: str) -> None:
 class PersonRegistration(Case):
     """A person's registration: who they are, on what residence basis, and how it ended."""
 
-    REGULATIONS: dict[str, rules.Regulation] = {}
+    REGULATION_SERVICE = ""  # casework.regulations: the versions ``regulation_version`` names
     KIND = ""
 
     applicant = models.ForeignKey(Person, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="+")
@@ -215,7 +216,7 @@ class PersonRegistration(Case):
 
     @property
     def regulation(self) -> rules.Regulation:
-        return self.REGULATIONS[self.regulation_version]
+        return regulations.regulation(self.REGULATION_SERVICE, self.regulation_version)
 
     def copy_applicant_identifiers(self) -> None:
         person = self.applicant
@@ -250,7 +251,7 @@ class JobSeekerRegistration(PersonRegistration):
 
     NUMBER_PREFIX = "JS"
     KIND = "job_seeker"
-    REGULATIONS = rules.JOB_SEEKER_REGULATIONS
+    REGULATION_SERVICE = rules.JOB_SEEKER_SERVICE
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("received: register and enter the data")
@@ -360,7 +361,7 @@ class UnemployedRegistration(PersonRegistration):
 
     NUMBER_PREFIX = "UE"
     KIND = "unemployed"
-    REGULATIONS = rules.UNEMPLOYED_REGULATIONS
+    REGULATION_SERVICE = rules.UNEMPLOYED_SERVICE
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("received: centre enters the data")

@@ -9,8 +9,11 @@ Two regulations:
   (002-2 §1, §5, §8); result: notice of the registration date by ICT / SMS or the refusal (standard annex 10).
 
 Clause references: ``002-1 §5`` = item 5 of annex 1 (the job-seeker regulation), ``002-2 §5`` = item 5 of
-annex 2 (the unemployed regulation). Every number the act sets lives here, keyed by regulation version,
-so an amendment is a new entry, not a code change (STYLE.md "Rules and deadlines").
+annex 2 (the unemployed regulation). Every number the act sets lives in regulation versions
+(``casework.RegulationVersion``; the versions below are those written in code, loaded as the seed rows), so
+an amendment is a new row an administrator adds in the admin, not a code change (STYLE.md "Rules and
+deadlines"). A step's code, label and clause stay in code (the state machine follows them); its norm
+(amount and unit) and the final term are data.
 """
 
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from casework import regulations as _registry
 from workcalendar import rules as calendar_rules
 
 MINUTES = "minutes"
@@ -45,7 +49,7 @@ class StepNorm:
 class Regulation:
     version: str
     in_force_from: date
-    steps: tuple[StepNorm, ...]
+    steps: tuple[StepNorm, ...]  # each step's norm in minutes or working days: 002-1 §5, §8; 002-2 §5, §8
     final_term_working_days: int  # the expected result date: N working days after registration
 
     def step(self, code: str) -> StepNorm:
@@ -116,12 +120,73 @@ UNEMPLOYED_REGULATIONS: dict[str, Regulation] = {
 CURRENT_UNEMPLOYED_REGULATION = "002-2019-annex2"
 
 
-def job_seeker_regulation(version: str = CURRENT_JOB_SEEKER_REGULATION) -> Regulation:
-    return JOB_SEEKER_REGULATIONS[version]
+JOB_SEEKER_SERVICE = "jobseekers.job_seeker"
+UNEMPLOYED_SERVICE = "jobseekers.unemployed"
 
 
-def unemployed_regulation(version: str = CURRENT_UNEMPLOYED_REGULATION) -> Regulation:
-    return UNEMPLOYED_REGULATIONS[version]
+def _steps_codec(seed: Regulation) -> _registry.Codec:
+    """Steps as {code: {"amount": n, "unit": "minutes" | "working_days"}}, the seed's steps in its order."""
+    by_code = {step.code: step for step in seed.steps}
+
+    def dump(steps: tuple[StepNorm, ...]) -> dict:
+        return {step.code: {"amount": step.amount, "unit": step.unit} for step in steps}
+
+    def load(data) -> tuple[StepNorm, ...]:
+        if not isinstance(data, dict) or list(data) != list(by_code):
+            raise ValueError(
+                str(_("steps: an object with the steps %(codes)s, in this order, is expected."))
+                % {"codes": ", ".join(by_code)}
+            )
+        out = []
+        for code, norm in data.items():
+            if not isinstance(norm, dict) or set(norm) != {"amount", "unit"}:
+                raise ValueError(str(_('steps[%(code)s]: {"amount": n, "unit": …} is expected.')) % {"code": code})
+            amount = _registry.load_value(int, norm["amount"], f"steps[{code}].amount")
+            if norm["unit"] not in (MINUTES, WORKING_DAYS):
+                raise ValueError(
+                    str(_("steps[%(code)s].unit: %(minutes)s or %(days)s."))
+                    % {"code": code, "minutes": MINUTES, "days": WORKING_DAYS}
+                )
+            step = by_code[code]
+            out.append(StepNorm(code, step.label, amount, norm["unit"], step.clause))
+        return tuple(out)
+
+    return _registry.Codec(dump, load, help='{step: {"amount": n, "unit": "minutes" | "working_days"}}')
+
+
+for _key, _label, _seeds in (
+    (JOB_SEEKER_SERVICE, _("registration of job seekers (002 annex 1)"), JOB_SEEKER_REGULATIONS),
+    (UNEMPLOYED_SERVICE, _("registration as unemployed (002 annex 2)"), UNEMPLOYED_REGULATIONS),
+):
+    _registry.register(
+        _key,
+        _label,
+        Regulation,
+        _seeds.values(),
+        effective_attr="in_force_from",
+        title_attr=None,
+        codecs={"steps": _steps_codec(list(_seeds.values())[-1])},
+        default_title="Almaty city akimat resolution No. 2/260 of 25.04.2019 amending No. 4/496",
+    )
+
+
+def job_seeker_regulation(version: str | None = None) -> Regulation:
+    """The version a registration recorded; without one, the version in force today."""
+    if not version:
+        return _registry.current(JOB_SEEKER_SERVICE)
+    return _registry.regulation(JOB_SEEKER_SERVICE, version)
+
+
+def unemployed_regulation(version: str | None = None) -> Regulation:
+    """The version a registration recorded; without one, the version in force today."""
+    if not version:
+        return _registry.current(UNEMPLOYED_SERVICE)
+    return _registry.regulation(UNEMPLOYED_SERVICE, version)
+
+
+def regulation_on(service_key: str, day: date) -> Regulation:
+    """The version of ``service_key`` (JOB_SEEKER_SERVICE, UNEMPLOYED_SERVICE) in force on ``day``."""
+    return _registry.regulation_on(service_key, day)
 
 
 # --- Who may register ----------------------------------------------------------------------------------

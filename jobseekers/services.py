@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import deadlines
+from casework import deadlines, regulations
 from casework.access import scope_to_unit
 from casework.actors import Actor
 from casework.documents import attach
@@ -193,6 +193,12 @@ def _register(
     return Registered(case=case, access_code=access_code)
 
 
+def _regulation(service_key: str, version: str | None, received_at: datetime) -> rules.Regulation:
+    if version:
+        return regulations.regulation(service_key, version)
+    return rules.regulation_on(service_key, calendar.registration_date(received_at))
+
+
 def register_job_seeker(
     *,
     applicant: dict,
@@ -203,12 +209,15 @@ def register_job_seeker(
     residence_document_number: str = "",
     received_at: datetime | None = None,
     documents: Iterable[dict] = (),
-    regulation_version: str = rules.CURRENT_JOB_SEEKER_REGULATION,
+    regulation_version: str | None = None,
 ) -> Registered:
-    """A job seeker's application received at the centre, the State Corporation or the portal (002-1 §1, §4)."""
+    """A job seeker's application received at the centre, the State Corporation or the portal (002-1 §1, §4).
+
+    Processed under ``regulation_version`` when given, else the version in force on the registration date."""
+    received_at = received_at or timezone.now()
     return _register(
         JobSeekerRegistration,
-        regulation=rules.job_seeker_regulation(regulation_version),
+        regulation=_regulation(rules.JOB_SEEKER_SERVICE, regulation_version, received_at),
         applicant=applicant,
         residency=residency,
         residence_document_number=residence_document_number,
@@ -232,12 +241,15 @@ def register_unemployed(
     residence_document_number: str = "",
     received_at: datetime | None = None,
     documents: Iterable[dict] = (),
-    regulation_version: str = rules.CURRENT_UNEMPLOYED_REGULATION,
+    regulation_version: str | None = None,
 ) -> Registered:
-    """Documents for registration as unemployed, received through the employment centre (002-2 §1, §4)."""
+    """Documents for registration as unemployed, received through the employment centre (002-2 §1, §4).
+
+    Processed under ``regulation_version`` when given, else the version in force on the registration date."""
+    received_at = received_at or timezone.now()
     return _register(
         UnemployedRegistration,
-        regulation=rules.unemployed_regulation(regulation_version),
+        regulation=_regulation(rules.UNEMPLOYED_SERVICE, regulation_version, received_at),
         applicant=applicant,
         residency=residency,
         residence_document_number=residence_document_number,

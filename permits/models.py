@@ -153,6 +153,7 @@ class LabourImmigrantPermitApplication(Case):
     applicant = models.ForeignKey(
         Person, verbose_name=_("labour immigrant"), on_delete=models.PROTECT, related_name="+"
     )
+    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
     employer = models.ForeignKey(
         Organisation, verbose_name=_("employer (individual)"), on_delete=models.PROTECT, related_name="+"
     )
@@ -557,3 +558,4 @@ from .foreign_labour.models import (  # noqa: E402, F401
     RequestedWorker,
     ServiceJournalEntry,
 )
+    REGULATION_SERVICE = rules.SERVICE

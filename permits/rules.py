@@ -7,8 +7,10 @@ row 8" = row 8 of the list of basic requirements (annex 2 to the rules). Seed 00
 regulation) adds the employer's co-signature on portal extensions, which 004 annex 2 row 8.1.b(1) and
 8.2.b(1) repeat ("certified with the EDS of the labour immigrant and the employer").
 
-Numbers the act sets live in ``Regulation`` rows: an amendment is a new row, not a code change; an
-application keeps the version it was received under (``Case.regulation_version``).
+Numbers the act sets live in regulation versions (``casework.RegulationVersion``; ``REGULATIONS`` below
+are the versions written in code, loaded as the seed rows): an amendment is a new row an administrator
+adds in the admin, not a code change; an application keeps the version in force on its registration
+date (``Case.regulation_version``).
 
 No function here touches the database; the calendar (workcalendar) is only asked for dates.
 Every refusal a rule causes has a stable machine code (API.md), listed in ``CODES``.
@@ -23,6 +25,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from casework import regulations as _registry
 from casework.exceptions import RuleViolation
 from workcalendar import services as workcalendar
 
@@ -110,17 +113,25 @@ REGULATIONS: tuple[Regulation, ...] = (
         title="Order No 123 of 15.04.2022 in the wording of Order No 288 of 31.07.2024, amended by Order No 302",
     ),
 )
+# The latest version written in code: the default of the pure functions below. Services pass the version in
+# force on the registration date (``regulation_on``) or the case's own (``regulation``).
 CURRENT = REGULATIONS[-1]
 REGULATION_VERSION = CURRENT.version
 
+SERVICE = "permits.labour_immigrant"
+_registry.register(SERVICE, _("labour-immigrant permits (004)"), Regulation, REGULATIONS)
+
+
+def regulation_on(day: date) -> Regulation:
+    """The version in force on ``day`` (casework.regulations)."""
+    return _registry.regulation_on(SERVICE, day)
+
 
 def regulation(version: str | None = None) -> Regulation:
+    """The version a case recorded; without one, the version in force today."""
     if not version:
-        return CURRENT
-    for item in REGULATIONS:
-        if item.version == version:
-            return item
-    raise LookupError(f"unknown regulation version {version!r}")
+        return _registry.current(SERVICE)
+    return _registry.regulation(SERVICE, version)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def sign_intention_agreement(
     actor: Actor,
 ) -> IntentionAgreement:
     """Record an agreement of intent and reserve a quota unit for 10 calendar days (004 §12)."""
-    reg = rules.CURRENT
+    reg = rules.regulation_on(signed_on)  # the act as in force on the day the agreement was signed
     rules.check_vacancy_search(vacancy_published_on, signed_on, reg)  # 004 §10
     with transaction.atomic():
         employer_org = employer_from(employer)
@@ -327,10 +327,12 @@ def register_application(data: ApplicationInput, *, actor: Actor, api_client=Non
     channels also for incomplete or expired documents, which at the State Corporation counter produce an
     annex 4 receipt instead (the act gives that receipt to the person standing there).
     """
-    reg = rules.CURRENT
     received_at = data.received_at or timezone.now()
     filed_on = timezone.localtime(received_at).date()
     registration = workcalendar.deadline(received_at, working_days=reg.decision_working_days)  # 004 §7, §14
+    # The version in force on the registration date (004 §14: the next working day after hours) governs the
+    # application to the end (casework.regulations).
+    reg = rules.regulation_on(workcalendar.registration_date(received_at))
     if data.kind not in rules.KINDS:
         raise rules.violation("invalid_kind", _("Unknown kind of application."), "kind")
     if data.unit.level != TerritorialUnit.Level.DISTRICT:
@@ -809,7 +811,7 @@ def submit_termination_notice(
         raise rules.violation(
             rules.TERMINATION_BEFORE_PERMIT, _("The contract's end is before the permit's start."), "contract_ended_on"
         )
-    due = rules.termination_notice_due(contract_ended_on)
+    due = rules.termination_notice_due(contract_ended_on, rules.regulation_on(filed_on))
     with transaction.atomic():
         active = list(chain_active(permit).select_for_update().values_list("pk", flat=True))
         if not active:
@@ -863,7 +865,6 @@ def revoke_permit(
     annex 9 to internal affairs within 2 working days (outbox + the revocations feed)."""
     from casework import outbox
 
-    reg = rules.CURRENT
     revoked_on = revoked_on or timezone.localdate()
     with transaction.atomic():
         permit = Permit.objects.select_related("holder", "unit").get(pk=permit_id)
@@ -969,6 +970,7 @@ def confirm_revocation_delivery(rev_id: int, *, channel: str, actor: Actor, at: 
         channel=channel,
         at=at or timezone.now(),
         reason=_("Annex 9 information delivered (%(c)s).") % {"c": channel},
+    reg = rules.regulation_on(revoked_on)
     )
 
 
@@ -1033,7 +1035,7 @@ def send_extension_reminders(today: date | None = None) -> int:
     for permit in Permit.objects.filter(
         status=PermitStatus.ACTIVE, valid_to__gte=today, valid_to__lte=horizon, extensions__isnull=True
     ):
-        reg = rules.CURRENT
+        reg = rules.regulation_on(today)
         first, last = rules.extension_window(permit.valid_to, reg)
         for kind, day in rules.reminder_dates(permit.valid_to, reg).items():
             if not day <= today <= last:

@@ -43,7 +43,7 @@ from .models import ApplicationStatus, LabourImmigrantPermit, LabourImmigrantPer
 
 
 def kind_overview(kind: str) -> dict:
-    reg = rules.CURRENT
+    reg = rules.regulation()  # in force today
     documents = [
         " / ".join(str(DOCUMENT_TYPES.get(t, t)) for t in alternatives)
         for alternatives in rules.required_documents(kind, CHANNEL)

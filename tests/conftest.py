@@ -40,6 +40,15 @@ def fresh_calendar_snapshot():
     invalidate()
 
 
+@pytest.fixture(autouse=True)
+def fresh_regulation_snapshot():
+    """Regulation versions a test added roll back with its transaction: drop the in-process snapshot."""
+    yield
+    from casework.regulations import invalidate
+
+    invalidate()
+
+
 @pytest.fixture
 def browser(monkeypatch):
     """Debian's chromium through Playwright (tests/browser.py has the marks and launch options)."""

@@ -5,6 +5,7 @@ from .history import AppendOnlyError, TransitionLog
 from .issued import DocumentKind, DocumentLanguage, DocumentStatus, IssuedDocument  # noqa: F401
 from .numbering import NumberSequence
 from .parties import Organisation, Person
+from .regulations import RegulationVersion
 from .rendering import DocumentRenderRequest
 from .suspension import Suspension
 from .units import ClerkProfile, TerritorialUnit
@@ -24,6 +25,7 @@ __all__ = [
     "NumberSequence",
     "Organisation",
     "Person",
+    "RegulationVersion",
     "Suspension",
     "TerritorialUnit",
     "TransitionLog",

@@ -72,6 +72,7 @@ class ForeignLabourPermitApplication(Case):
         FLPStatus.AWAITING_SIGNATURE,
         FLPStatus.SIGNED,
     )
+    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
     REFUSABLE_STATES = (
         FLPStatus.UNDER_CHECK,
         FLPStatus.REFERRED,

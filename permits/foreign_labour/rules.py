@@ -6,7 +6,9 @@ the regulation of the public service "Issuing and extending permits to employers
 duration of each step) and item 8 (the same steps with their actors) give six flows — issue, re-issue and
 extension, each ordinary or within an intra-corporate transfer — tabulated in DOMAIN.md §5 and in ``FLOWS``.
 
-Numbers the act sets live in ``Regulation`` rows; an application keeps the version it was received under.
+Numbers the act sets live in regulation versions (``casework.RegulationVersion``; ``REGULATIONS`` below are the
+versions written in code, loaded as the seed rows); an application keeps the version in force on its
+registration date.
 No function here touches the database; the calendar (workcalendar) is only asked for dates.
 """
 
@@ -17,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from casework import regulations as _registry
 from casework.exceptions import RuleViolation
 from permits.rules import add_months, next_day, validity
 from workcalendar import services as workcalendar
@@ -118,12 +121,12 @@ class Regulation:
     version: str
     effective_from: date
     title: str
-    flows: dict = field(default_factory=dict)  # (kind, intra_corporate) -> Flow
+    flows: dict = field(default_factory=dict)  # 000 §5, §8: each flow's steps and terms, (kind, intra) -> Flow
     # Ruling (act silent on terms): the term asked for — ordinary 1–12 months, intra-corporate up to 36
     # months; an extension adds 1–12 months. Kept here so an amendment is one row.
     max_term_months: int = 12
-    max_transfer_term_months: int = 36
-    max_extension_months: int = 12
+    max_transfer_term_months: int = 36  # Ruling above: an intra-corporate transfer up to 36 months
+    max_extension_months: int = 12  # Ruling above: an extension adds 1–12 months
     # Ruling (act silent on quotas): an ordinary permit is counted against the unit's foreign-labour quota
     # when the authorised body has allocated one (``quota_exhausted`` when used up); an intra-corporate
     # transfer is not counted.
@@ -168,16 +171,65 @@ REGULATIONS: tuple[Regulation, ...] = (
         flows=FLOWS,
     ),
 )
+# The latest version written in code: the default of the pure functions below; services pass the version in
+# force on the registration date (``regulation_on``) or the case's own (``regulation``).
 CURRENT = REGULATIONS[-1]
+
+SERVICE = "permits.foreign_labour"
+INTRA_SUFFIX = "+intra_corporate"
+
+
+def _flow_key(kind: str, intra_corporate: bool) -> str:
+    return kind + (INTRA_SUFFIX if intra_corporate else "")
+
+
+def _dump_flows(flows: dict) -> dict:
+    return {_flow_key(kind, intra): _registry.dump_value(item) for (kind, intra), item in flows.items()}
+
+
+def _load_flows(data) -> dict:
+    """The six flows as {"issue": {...}, "issue+intra_corporate": {...}, ...}: exactly the flows of 000 §5."""
+    if not isinstance(data, dict):
+        raise ValueError(str(_("flows: an object {flow: steps} is expected.")))
+    wanted = [_flow_key(kind, intra) for kind, intra in FLOWS]
+    unknown, missing = sorted(set(data) - set(wanted)), [k for k in wanted if k not in data]
+    if unknown or missing:
+        raise ValueError(
+            str(_("flows: the flows are %(wanted)s (unknown: %(unknown)s; missing: %(missing)s)."))
+            % {"wanted": ", ".join(wanted), "unknown": ", ".join(unknown) or "—", "missing": ", ".join(missing) or "—"}
+        )
+    return {
+        (kind, intra): _registry.load_value(Flow, data[_flow_key(kind, intra)], f"flows[{_flow_key(kind, intra)}]")
+        for kind, intra in FLOWS
+    }
+
+
+_registry.register(
+    SERVICE,
+    _("foreign-labour permits to employers (000)"),
+    Regulation,
+    REGULATIONS,
+    codecs={
+        "flows": _registry.Codec(
+            _dump_flows,
+            _load_flows,
+            help="{flow: {check_working_days, commission_working_days, letter_working_days, fee_working_days, "
+            "issue_working_days, issue_counted_from_letter, registration_minutes, signature_minutes}}",
+        )
+    },
+)
+
+
+def regulation_on(day: date) -> Regulation:
+    """The version in force on ``day`` (casework.regulations)."""
+    return _registry.regulation_on(SERVICE, day)
 
 
 def regulation(version: str | None = None) -> Regulation:
+    """The version a case recorded; without one, the version in force today."""
     if not version:
-        return CURRENT
-    for item in REGULATIONS:
-        if item.version == version:
-            return item
-    raise LookupError(f"unknown regulation version {version!r}")
+        return _registry.current(SERVICE)
+    return _registry.regulation(SERVICE, version)
 
 
 def flow(kind: str, intra_corporate: bool, reg: Regulation = CURRENT) -> Flow:

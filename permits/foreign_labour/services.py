@@ -263,9 +263,10 @@ def submit_foreign_labour_application(
     and its access code (shown once to the applicant, only its hash is kept; as certificates.services
     .submit_application): every channel can follow the application by number and code.
     """
-    reg = rules.CURRENT
     received_at = _now(data.received_at)
     filed_on = _day(received_at)
+    # The version in force on the registration date governs the application to the end (casework.regulations).
+    reg = rules.regulation_on(workcalendar.registration_date(received_at))
     if data.kind not in rules.KINDS:
         raise rules.violation("invalid_kind", _("Unknown kind of application."), "kind")
     if data.channel not in CHANNELS:

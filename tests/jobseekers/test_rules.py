@@ -8,6 +8,7 @@ from jobseekers.models import JobSeekerRegistration, UnemployedRegistration
 from tests.factories import make_identifier
 
 
+@pytest.mark.django_db  # the version in force is read from the regulation versions
 def test_job_seeker_step_norms_are_25_5_10_10_minutes_same_day_002_1_s5():
     regulation = rules.job_seeker_regulation()
     assert [(s.code, s.amount, s.unit) for s in regulation.steps] == [
@@ -19,6 +20,7 @@ def test_job_seeker_step_norms_are_25_5_10_10_minutes_same_day_002_1_s5():
     assert regulation.final_term_working_days == 0
 
 
+@pytest.mark.django_db  # the version in force is read from the regulation versions
 def test_unemployed_norms_are_15_and_2_minutes_then_2_wd_and_1_wd_002_2_s5():
     regulation = rules.unemployed_regulation()
     assert [(s.code, s.amount, s.unit) for s in regulation.steps] == [
