@@ -11,6 +11,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from casework import deadlines
@@ -110,6 +111,14 @@ class IntentionAgreement(models.Model):
 # --- applications ---------------------------------------------------------------------------------
 
 
+class ApplicationKind(models.TextChoices):
+    """What the application asks for (004 §5, §24, §27): shown by its label, never the raw value, on kk/ru pages."""
+
+    ISSUE = rules.ISSUE, pgettext_lazy("permit application kind", "issue")
+    EXTEND = rules.EXTEND, pgettext_lazy("permit application kind", "extension")
+    DUPLICATE = rules.DUPLICATE, pgettext_lazy("permit application kind", "duplicate (lost or damaged permit)")
+
+
 class ApplicationStatus(models.TextChoices):
     RECEIVED = "received", _("received")
     REFUSED_TO_ACCEPT = "refused_to_accept", _("refused to accept (incomplete or expired documents)")
@@ -150,6 +159,7 @@ class LabourImmigrantPermitApplication(Case):
     status = FSMField(
         _("status"), default=ApplicationStatus.RECEIVED, choices=ApplicationStatus.choices, protected=True
     )
+    kind = models.CharField(_("kind"), max_length=30, choices=ApplicationKind.choices)
     applicant = models.ForeignKey(
         Person, verbose_name=_("labour immigrant"), on_delete=models.PROTECT, related_name="+"
     )
@@ -447,14 +457,39 @@ class PermitReminder(models.Model):
 # --- notices and revocations ----------------------------------------------------------------------
 
 
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending_confirmation", _("awaiting the office's confirmation")
+    CONFIRMED = "confirmed", _("confirmed: the permit ended")
+    REJECTED = "rejected", _("rejected")
+
+
 class TerminationNotice(models.Model):
-    """The employer's notice that the labour contract with the labour immigrant ended (004 §28, annex 6)."""
+    """The employer's notice that the labour contract with the labour immigrant ended (004 §28, annex 6).
+
+    Through an authenticated channel (the portal's API, EDS-backed; a clerk at the office) the notice ends the
+    permit at once (``confirmed``). Through the public web form anyone may type the facts, so the notice is
+    registered ``pending_confirmation`` and waits in the clerks' queue: a clerk confirms it (the permit ends as
+    from the notice, its lateness counted from when it was sent) or rejects it with a reason. Status changes go
+    through casework.services.run_transition (row lock, permission, unit, history).
+    """
 
     DOCUMENT_PREFIX = "LIP"
+    STATE_FIELD = "status"
+    OPEN_STATES = (NoticeStatus.PENDING,)
+    Status = NoticeStatus
+    step_deadline = None  # run_transition records the step deadline of a case; a notice has none
 
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     permit = models.ForeignKey(
         LabourImmigrantPermit, verbose_name=_("permit"), on_delete=models.PROTECT, related_name="termination_notices"
+    )
+    unit = models.ForeignKey(
+        TerritorialUnit,
+        verbose_name=_("issuing unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text=_("the permit's unit: the clerks who confirm the notice"),
     )
     employer = models.ForeignKey(Organisation, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+")
     contract_ended_on = models.DateField(_("contract terminated on"))
@@ -467,14 +502,56 @@ class TerminationNotice(models.Model):
         "casework.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_by = models.CharField(_("recorded by"), max_length=150, blank=True)
+    status = FSMField(_("status"), default=NoticeStatus.CONFIRMED, choices=NoticeStatus.choices, protected=True)
+    declared = models.JSONField(
+        _("what the notifier declared"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("the names and numbers typed on the public form, for the clerk who checks the notice"),
+    )
+    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True, editable=False)
+    decided_by = models.CharField(_("confirmed or rejected by"), max_length=150, blank=True, editable=False)
+    rejection_reason = models.TextField(_("reason of the rejection"), blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = GenericRelation(TransitionLog, content_type_field="case_type", object_id_field="case_id")
 
     class Meta:
         verbose_name = _("termination notice")
         verbose_name_plural = _("termination notices")
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "received_at"], name="lit_notice_status_idx")]
 
     def __str__(self) -> str:
         return self.number
+
+    @transition(
+        field=status,
+        source=NoticeStatus.PENDING,
+        target=NoticeStatus.CONFIRMED,
+        permission="permits.terminate_labourimmigrantpermit",
+        custom={"label": _("Confirm: the permit ends (004 §28)")},
+    )
+    def confirm(self, decided_at=None, decided_by: str = ""):
+        self.decided_at = decided_at
+        self.decided_by = decided_by
+
+    @transition(
+        field=status,
+        source=NoticeStatus.PENDING,
+        target=NoticeStatus.REJECTED,
+        permission="permits.terminate_labourimmigrantpermit",
+        custom={"label": _("Reject the notice")},
+    )
+    def reject(self, rejection: str = "", decided_at=None, decided_by: str = ""):
+        self.rejection_reason = rejection
+        self.decided_at = decided_at
+        self.decided_by = decided_by
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == NoticeStatus.PENDING
 
 
 class RevocationStatus(models.TextChoices):

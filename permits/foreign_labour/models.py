@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from casework import deadlines
@@ -16,6 +17,14 @@ from casework.models import Case, Organisation, Person, TerritorialUnit, Transit
 from casework.services import condition
 
 from . import rules
+
+
+class FLPKind(models.TextChoices):
+    """What the employer asks for (000 §1): shown by its label, never the raw value, on kk/ru pages."""
+
+    ISSUE = rules.ISSUE, pgettext_lazy("permit application kind", "issue")
+    REISSUE = rules.REISSUE, pgettext_lazy("permit application kind", "re-issue")
+    EXTEND = rules.EXTEND, pgettext_lazy("permit application kind", "extension")
 
 
 class FLPStatus(models.TextChoices):
@@ -82,6 +91,7 @@ class ForeignLabourPermitApplication(Case):
     )
 
     status = FSMField(_("status"), default=FLPStatus.UNDER_CHECK, choices=FLPStatus.choices, protected=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=FLPKind.choices)
     intra_corporate = models.BooleanField(_("within an intra-corporate transfer"), default=False)
     employer = models.ForeignKey(Organisation, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+")
     term_months = models.PositiveSmallIntegerField(_("term, months"), null=True, blank=True)
