@@ -9,12 +9,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from casework.access import scope_to_unit
 from casework.actors import Actor
-from casework.admin import CaseAdmin, ReadOnlyAdminMixin, TransitionForm
+from casework.admin import CaseAdmin, HistoryInline, ReadOnlyAdminMixin, TransitionForm
 from casework.exceptions import ServiceError
 
 from . import quota as quotas
@@ -430,14 +431,152 @@ class RevocationAdmin(CaseAdmin):
 
 @admin.register(TerminationNotice)
 class TerminationNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("number", "permit", "employer", "contract_ended_on", "received_at", "due_on", "is_late", "channel")
-    list_filter = ("is_late", "channel")
+    """The clerks' queue of annex 6 notices: a web-form notice waits here (``pending_confirmation``) until a clerk
+    confirms it (the permit ends) or rejects it with a reason (004 §28; permits.services)."""
+
+    list_display = (
+        "number",
+        "permit",
+        "employer",
+        "contract_ended_on",
+        "received_at",
+        "due_on",
+        "is_late",
+        "channel",
+        "status",
+    )
+    list_filter = ("status", "is_late", "channel")
     search_fields = ("number", "permit__number", "employer__iin")
+    readonly_fields = (
+        "number",
+        "status",
+        "permit",
+        "unit",
+        "employer",
+        "contract_ended_on",
+        "received_at",
+        "channel",
+        "due_on",
+        "due_explanation",
+        "is_late",
+        "declared_facts",
+        "recorded_by",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+    )
+    exclude = ("submitted_by", "declared")
+    inlines = [HistoryInline]
+    change_form_template = "admin/permits/notice_change_form.html"
 
     def get_queryset(self, request):
         return scope_to_unit(
             super().get_queryset(request).select_related("permit", "employer"), request.user, unit_field="permit__unit"
         )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "permits.terminate_labourimmigrantpermit"
+        )
+
+    @admin.display(description=_("what the notifier declared"))
+    def declared_facts(self, obj):
+        labels = {
+            "employer_name": _("Employer"),
+            "employer_iin": _("Employer's IIN"),
+            "immigrant_name": _("Labour immigrant"),
+            "immigrant_iin": _("Labour immigrant's IIN"),
+            "permit_issued_on": _("Permit issued on"),
+        }
+        rows = [(labels.get(key, key), value) for key, value in (obj.declared or {}).items() if value]
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}: {}", ((str(label), value) for label, value in rows))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_decide": request.user.has_perm("permits.terminate_labourimmigrantpermit"),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="permits_terminationnotice_confirm",
+            ),
+            path(
+                "<int:pk>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="permits_terminationnotice_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _notice(self, request, pk):
+        notice = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm("permits.terminate_labourimmigrantpermit"):
+            raise PermissionDenied
+        return notice
+
+    def confirm_view(self, request, pk):
+        """The clerk has checked the web-form notice against the permit: the permit ends (004 §28)."""
+        notice = self._notice(request, pk)
+        form = forms.Form(request.POST if request.method == "POST" else None)  # a button, nothing to fill
+        if request.method == "POST" and form.is_valid():
+            try:
+                notice = services.confirm_termination_notice(
+                    notice.pk, actor=Actor.clerk(request.user), expected_version=notice.version
+                )
+            except ServiceError as exc:
+                messages.error(request, f"{exc.detail} [{exc.code}]")
+            else:
+                messages.success(
+                    request, _("Notice %(n)s confirmed: permit %(p)s ended.") % {"n": notice.number, "p": notice.permit}
+                )
+            return HttpResponseRedirect(reverse("admin:permits_terminationnotice_change", args=[notice.pk]))
+        return self._form_page(request, notice, form, _("Confirm the termination notice: the permit ends"))
+
+    def reject_view(self, request, pk):
+        notice = self._notice(request, pk)
+        form = NoticeRejectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                notice = services.reject_termination_notice(
+                    notice.pk,
+                    reason=form.cleaned_data["reason"],
+                    actor=Actor.clerk(request.user),
+                    expected_version=notice.version,
+                )
+            except ServiceError as exc:
+                messages.error(request, f"{exc.detail} [{exc.code}]")
+            else:
+                messages.success(request, _("Notice %(n)s rejected; the permit is unchanged.") % {"n": notice.number})
+                return HttpResponseRedirect(reverse("admin:permits_terminationnotice_change", args=[notice.pk]))
+        return self._form_page(request, notice, form, _("Reject the termination notice"))
+
+    def _form_page(self, request, notice, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": notice.permit,
+            "notice": notice,
+            "form": form,
+            "title": f"{notice.number}: {title}",
+            "change_url": reverse("admin:permits_terminationnotice_change", args=[notice.pk]),
+        }
+        return TemplateResponse(request, "admin/permits/permit_action.html", context)
+
+
+class NoticeRejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason of the rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("e.g. the employer denies sending it; the contract has not ended"),
+    )
 
 
 # Foreign-labour permits to employers (seed 000): their screens live beside their models.

@@ -373,7 +373,8 @@ class LabourImmigrantApplicationForm(PublicApplicationForm):
 
 class TerminationNoticeForm(PublicApplicationForm):
     """Annex 6: the employer (an individual) tells the body that issued the permit that the labour contract with
-    the labour immigrant ended — within 2 working days of its end (004 §28). The permit ends with it.
+    the labour immigrant ended — within 2 working days of its end (004 §28). The permit ends once a clerk
+    confirms it (permits.services.notice_needs_confirmation).
 
     Anyone can reach a public form, so the notice is taken only when the permit number, its date of issue,
     the employer's IIN and the immigrant's surname all match the permit (``matches``).

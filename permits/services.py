@@ -30,6 +30,7 @@ from .models import (
     IntentionAgreement,
     LabourImmigrantPermit,
     LabourImmigrantPermitApplication,
+    NoticeStatus,
     PermitReminder,
     PermitStatus,
     PoliceCheck,
@@ -788,10 +789,19 @@ def submit_termination_notice(
     actor: Actor,
     api_client=None,
     received_at: datetime | None = None,
+    needs_confirmation: bool | None = None,
+    declared: dict | None = None,
 ) -> TerminationNotice:
     """004 §28, annex 6: the employer's notice that the labour contract ended. The permit (and any extension
     following it) ends as ``terminated`` and its quota unit is released (ruling, DOMAIN.md §4). A notice
-    after the 2 working days is still recorded — as late."""
+    after the 2 working days is still recorded — as late.
+
+    Through an authenticated channel (the portal's API client, EDS-backed; a clerk at the office) the permit
+    ends at once. Through the public web form nobody is authenticated — anyone who knows the facts printed on
+    a permit could end it — so the notice is registered ``pending_confirmation`` (``needs_confirmation``;
+    None: decided by ``channel``, see ``notice_needs_confirmation``) and changes nothing until a clerk confirms
+    it (``confirm_termination_notice``) or rejects it (``reject_termination_notice``). ``declared``: what the
+    notifier typed (names, numbers), kept for the clerk who checks it."""
     received_at = received_at or timezone.now()
     filed_on = timezone.localtime(received_at).date()
     permit = permit_by_number(permit_number)
@@ -818,11 +828,14 @@ def submit_termination_notice(
             raise NotAllowedInState(
                 _("The permit %(n)s is no longer in force.") % {"n": permit.number}, code=rules.PERMIT_NOT_ACTIVE
             )
-        # Ruling: the day that counts is the day the employer sent the notice (office-local), not its registration.
+        # Ruling: the day that counts is the day the employer sent the notice (office-local), not its registration
+        # nor, for a web-form notice, its confirmation.
         late = filed_on > due.due
+        pending = notice_needs_confirmation(channel) if needs_confirmation is None else needs_confirmation
         notice = TerminationNotice.objects.create(
             number=_number(NOTICE_PREFIX, filed_on),
             permit=permit,
+            unit_id=permit.unit_id,
             employer=permit.employer,
             contract_ended_on=contract_ended_on,
             received_at=received_at,
@@ -832,21 +845,132 @@ def submit_termination_notice(
             is_late=late,
             submitted_by=api_client,
             recorded_by=actor.label[:150],
+            status=NoticeStatus.PENDING if pending else NoticeStatus.CONFIRMED,
+            declared=declared or {},
+            decided_at=None if pending else received_at,
         )
-        for pk in sorted(active):
-            _end_permit(
-                pk,
-                "terminate",
+        record_history(
+            notice,
+            transition="receive",
+            from_state="",
+            to_state=notice.status,
+            actor=actor,
+            reason=(
+                _("Received through the public web form: the permit ends only once the office confirms the notice.")
+                if pending
+                else _("Received from an authenticated sender: the permit ends with the notice.")
+            ),
+            details={"channel": channel, "late": late, "due_on": str(due.due)},
+        )
+        if pending:
+            record_history(
+                permit,
+                transition="termination_notice_received",
+                from_state=permit.status,
+                to_state=permit.status,
                 actor=actor,
-                ended_on=contract_ended_on,
-                reason=_("Termination notice %(n)s%(late)s")
-                % {
-                    "n": notice.number,
-                    "late": _(" (late: due by %(d)s, 004 §28)") % {"d": f"{due.due:%d.%m.%Y}"} if late else "",
-                },
-                details={"termination_notice": notice.number, "late": late},
+                reason=_("Termination notice %(n)s received through the public web form; awaiting confirmation.")
+                % {"n": notice.number},
+                details={"termination_notice": notice.number},
             )
-        _render("render_termination_notice", notice.pk)
+            return notice
+        _terminate_on_notice(notice, active, actor)
+    return notice
+
+
+def notice_needs_confirmation(channel: str) -> bool:
+    """Ruling (004 §28 read with DOMAIN.md §8 "personal data"): a notice through the public web form comes from
+    nobody authenticated, so a clerk confirms it before the permit ends; the portal's API clients (EDS-backed,
+    API.md) and the office's clerks are authenticated and end the permit directly."""
+    return channel == Channel.WEB_FORM
+
+
+def _terminate_on_notice(notice: TerminationNotice, active: list[int], actor: Actor) -> None:
+    """End the permit's chain on a confirmed notice: ``terminated`` as from the contract's end, unit released."""
+    late_text = _(" (late: due by %(d)s, 004 §28)") % {"d": f"{notice.due_on:%d.%m.%Y}"} if notice.is_late else ""
+    for pk in sorted(active):
+        _end_permit(
+            pk,
+            "terminate",
+            actor=actor,
+            ended_on=notice.contract_ended_on,
+            reason=_("Termination notice %(n)s%(late)s") % {"n": notice.number, "late": late_text},
+            details={"termination_notice": notice.number, "late": notice.is_late},
+        )
+    _render("render_termination_notice", notice.pk)
+
+
+def _pending_notice(notice_id: int) -> TerminationNotice:
+    """The notice, row-locked, still awaiting confirmation (else the standard 404 / 409)."""
+    notice = TerminationNotice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None:
+        raise CaseNotFound()
+    if notice.status != NoticeStatus.PENDING:
+        raise NotAllowedInState(
+            _("The notice %(n)s is already %(s)s.") % {"n": notice.number, "s": notice.get_status_display()}
+        )
+    return notice
+
+
+def confirm_termination_notice(
+    notice_id: int, *, actor: Actor, expected_version: int | None = None
+) -> TerminationNotice:
+    """A clerk confirms a web-form notice (004 §28): the permit ends as if the notice had come from an
+    authenticated sender — ``terminated`` as from the contract's end, its lateness as counted when it was sent."""
+    with transaction.atomic():
+        notice = _pending_notice(notice_id)
+        permit = Permit.objects.get(pk=notice.permit_id)
+        active = list(chain_active(permit).select_for_update().values_list("pk", flat=True))
+        if not active:
+            raise NotAllowedInState(
+                _("The permit %(n)s is no longer in force: reject the notice instead.") % {"n": permit.number},
+                code=rules.PERMIT_NOT_ACTIVE,
+            )
+        notice = run_transition(
+            TerminationNotice,
+            notice.pk,
+            "confirm",
+            actor=actor,
+            expected_version=expected_version,
+            decided_at=timezone.now(),
+            decided_by=actor.label[:150],
+            reason=_("Confirmed by the office: the permit ends with the notice (004 §28)."),
+            details={"late": notice.is_late},
+        )
+        _terminate_on_notice(notice, active, actor)
+    return notice
+
+
+def reject_termination_notice(
+    notice_id: int, *, reason: str, actor: Actor, expected_version: int | None = None
+) -> TerminationNotice:
+    """A clerk rejects a web-form notice (not from the employer, facts that do not hold): the permit is unchanged."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise rules.violation("reason_required", _("Give the reason of the rejection."), "reason")
+    with transaction.atomic():
+        notice = _pending_notice(notice_id)
+        notice = run_transition(
+            TerminationNotice,
+            notice.pk,
+            "reject",
+            actor=actor,
+            expected_version=expected_version,
+            reason=reason,
+            rejection=reason,
+            decided_at=timezone.now(),
+            decided_by=actor.label[:150],
+        )
+        permit = Permit.objects.get(pk=notice.permit_id)
+        record_history(
+            permit,
+            transition="termination_notice_rejected",
+            from_state=permit.status,
+            to_state=permit.status,
+            actor=actor,
+            reason=_("Termination notice %(n)s rejected: %(r)s") % {"n": notice.number, "r": reason},
+            details={"termination_notice": notice.number},
+        )
     return notice
 
 

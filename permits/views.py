@@ -153,8 +153,15 @@ def _submit_notice(request, form: TerminationNoticeForm) -> TerminationNotice | 
             permit_number=permit.number,
             employer_iin=data["employer_iin"],
             contract_ended_on=data["contract_ended_on"],
-            channel=CHANNEL,
+            channel=CHANNEL,  # unauthenticated: registered for a clerk's confirmation, the permit unchanged until then
             actor=Actor.applicant(),
+            declared={
+                "employer_name": data["employer_name"],
+                "employer_iin": data["employer_iin"],
+                "immigrant_name": data["immigrant_name"],
+                "immigrant_iin": data.get("immigrant_iin") or "",
+                "permit_issued_on": data["permit_issued_on"].isoformat(),
+            },
         )
     except ServiceError as exc:
         if exc.code in (rules.PERMIT_NOT_FOUND, rules.EMPLOYER_MISMATCH):
@@ -165,7 +172,8 @@ def _submit_notice(request, form: TerminationNoticeForm) -> TerminationNotice | 
 
 
 def termination_notice(request):
-    """Annex 6 through the public form: the permit ends (``terminated``) and its quota unit is released."""
+    """Annex 6 through the public form: the notice is registered and waits for a clerk's confirmation (nobody is
+    authenticated here); once confirmed the permit ends (``terminated``) and its quota unit is released."""
     form = TerminationNoticeForm()
     if request.method == "POST":
         limited = ratelimit.hit(request, "submit")
@@ -188,8 +196,8 @@ def termination_notice(request):
         "heading": _("Notice of termination of the labour contract with a labour immigrant"),
         "intro": _(
             "For the employer (an individual): within 2 working days of the day the labour contract with the labour "
-            "immigrant was terminated, notify the body that issued the permit (004 §28). The permit ends with the "
-            "notice."
+            "immigrant was terminated, notify the body that issued the permit (004 §28). The office checks the "
+            "notice against the permit; the permit ends once the office confirms it."
         ),
     }
     return private(render(request, "permits/public/termination_form.html", context))

@@ -198,7 +198,8 @@ def test_labour_immigrant_files_online_and_a_clerk_takes_it_through_the_police_c
 
 
 def test_the_employer_notifies_the_end_of_the_contract_and_the_permit_ends(browser, live_server, office):
-    """Annex 6 through the public form (004 §28): the permit is terminated and its quota unit released."""
+    """Annex 6 through the public form (004 §28): registered for the office's confirmation; once a clerk confirms
+    it the permit is terminated and its quota unit released."""
     from django.utils import timezone
 
     from casework.actors import Actor
@@ -228,6 +229,11 @@ def test_the_employer_notifies_the_end_of_the_contract_and_the_permit_ends(brows
     page.wait_for_selector("#receipt")
     shot(page, "notice/02-receipt")
     assert page.inner_text("#receipt-permit") == permit.number
+    assert page.is_visible("#receipt-pending")
+    assert LabourImmigrantPermit.objects.get(pk=permit.pk).status == PermitStatus.ACTIVE
+    from permits.models import TerminationNotice
+
+    services.confirm_termination_notice(TerminationNotice.objects.get(permit=permit).pk, actor=job)
     assert LabourImmigrantPermit.objects.get(pk=permit.pk).status == PermitStatus.TERMINATED
     assert Quota.objects.get().issued == 0
     context.close()

@@ -562,19 +562,29 @@ def notify(client, data):
     return client.post("/permits/termination/", data)
 
 
-def test_a_termination_notice_ends_the_permit_and_releases_its_unit_004_s28(client, permit):
+def test_a_web_form_termination_notice_is_registered_and_ends_the_permit_once_a_clerk_confirms_it_004_s28(
+    client, permit
+):
+    from permits import services
+
     assert Quota.objects.get().issued == 1
     response = notify(client, notice_data(permit))
     assert response.status_code == 302, errors(response) or summary(response)
     notice = TerminationNotice.objects.get()
     assert notice.channel == Channel.WEB_FORM and not notice.is_late
-    assert LabourImmigrantPermit.objects.get(pk=permit.pk).status == PermitStatus.TERMINATED
-    assert Quota.objects.get().issued == 0
+    assert notice.status == "pending_confirmation"
+    assert notice.declared["immigrant_name"] == "KARIMOV Aziz"
+    assert LabourImmigrantPermit.objects.get(pk=permit.pk).status == PermitStatus.ACTIVE  # nobody authenticated
+    assert Quota.objects.get().issued == 1
     html = client.get(response["Location"]).content.decode()
     assert notice.number in html and permit.number in html
     assert re.search(rf'id="receipt-due">{notice.due_on:%d.%m.%Y}<', html)
-    assert 'id="receipt-on-time"' in html
+    assert 'id="receipt-on-time"' in html and 'id="receipt-pending"' in html
     assert Client().get(response["Location"]).status_code == 404  # only in the browser that sent it
+
+    services.confirm_termination_notice(notice.pk, actor=Actor.job("test"))
+    assert LabourImmigrantPermit.objects.get(pk=permit.pk).status == PermitStatus.TERMINATED
+    assert Quota.objects.get().issued == 0
 
 
 def test_a_late_termination_notice_is_recorded_as_late_004_s28(client, permit):
@@ -622,7 +632,10 @@ def test_a_contract_end_in_the_future_is_refused(client, permit):
 
 
 def test_a_second_notice_for_an_ended_permit_is_refused(client, permit):
+    from permits import services
+
     notify(client, notice_data(permit))
+    services.confirm_termination_notice(TerminationNotice.objects.get().pk, actor=Actor.job("test"))
     response = notify(client, notice_data(permit))
     assert "is no longer in force" in summary(response)
     assert TerminationNotice.objects.count() == 1
