@@ -256,6 +256,7 @@ def ensure_dataset(name: str, size: int) -> tuple[bool, float]:
     _common.use_database(name, fresh=fresh)
     _common.setup_django("config.settings.test")
     if not fresh:
+        _common.migrate()  # the schema changes made since it was generated (e.g. new indexes) apply to it too
         return False, 0.0
     started = time.perf_counter()
     _common.migrate()

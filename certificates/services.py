@@ -1281,14 +1281,15 @@ def expire_certificate(certificate: Any, *, actor: Actor | None = None, today: d
     return True
 
 
-def expire_due_certificates(today: dt.date | None = None, batch: int = 2000) -> int:
+def expire_due_certificates(today: dt.date | None = None, batch: int = 10_000) -> int:
     """One batch of active certificates whose ``valid_to`` has passed (003 §23 1)), set-based.
 
     The same outcome as ``expire_certificate`` for each of them — status expired, ``ended_on`` = the last
     valid day, the same end reason, version + 1, one history row by the same job actor and reason, the
-    certificate's documents marked expired — in a handful of statements per batch instead of five per
-    certificate: the time grows with the number ending, not with the million in force
-    (bench/jobs_scale.py; one transaction per certificate took several ms each).
+    certificate's documents marked expired — in two statements per batch (``casework.expiry.end_due``: on
+    PostgreSQL one UPDATE … RETURNING on the partial index of active certificates by ``valid_to`` with the
+    history as INSERT … SELECT in the same statement; then one UPDATE of the documents): the time grows
+    with the number ending, not with the million in force (bench/jobs_scale.py).
 
     Safe twice and concurrently, like the per-row version: the batch is locked with
     ``FOR UPDATE SKIP LOCKED`` (a second job takes other rows or none), the UPDATE repeats the
@@ -1296,57 +1297,41 @@ def expire_due_certificates(today: dt.date | None = None, batch: int = 2000) -> 
     No FSM call: ``Certificate.expire`` only sets the fields this UPDATE sets (keep them in step).
     Returns how many certificates this call expired (``certificates.tasks.expire_certificates`` loops).
     """
-    from django.contrib.contenttypes.models import ContentType
     from django.db.models import F
 
-    from casework.models import TransitionLog
+    from casework.expiry import end_due
     from casework.models.issued import DocumentKind, DocumentStatus
     from casework.pdf import set_status_of_documents
 
     today = today or timezone.localdate()
-    actor = Actor.job("expire_certificates")
+    end_reason = str(_("term ended (003 §23 1))"))  # as Certificate.expire() writes it
     with transaction.atomic():
-        rows = list(
-            Certificate.objects.select_for_update(skip_locked=True)
-            .filter(status=Certificate.Status.ACTIVE, valid_to__lt=today)
-            .order_by("valid_to")  # the index's order: the scan stops after ``batch`` rows (no sort of all due)
-            .values_list("pk", "number", "valid_to")[:batch]
+        ended = end_due(
+            Certificate,
+            today=today,
+            batch=batch,
+            actor=Actor.job("expire_certificates"),
+            reason=_("Term ended on %(d)s (003 §23 1))"),
+            from_state=Certificate.Status.ACTIVE,
+            to_state=Certificate.Status.EXPIRED,
+            changes={
+                "ended_on": F("valid_to"),
+                "end_reason": end_reason,
+                "version": F("version") + 1,
+                "updated_at": timezone.now(),
+            },
         )
-        if not rows:
-            return 0
-        ids = [pk for pk, _number, _valid_to in rows]
-        end_reason = str(_("term ended (003 §23 1))"))  # as Certificate.expire() writes it
-        Certificate.objects.filter(pk__in=ids, status=Certificate.Status.ACTIVE).update(
-            status=Certificate.Status.EXPIRED,
-            ended_on=F("valid_to"),
-            end_reason=end_reason,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-        case_type = ContentType.objects.get_for_model(Certificate)
-        TransitionLog.objects.bulk_create(
-            [
-                TransitionLog(
-                    case_type=case_type,
-                    case_id=pk,
-                    case_number=number,
-                    transition="expire",
-                    from_state=Certificate.Status.ACTIVE,
-                    to_state=Certificate.Status.EXPIRED,
-                    actor=None,
-                    actor_label=actor.label[:150],
-                    reason=_("Term ended on %(d)s (003 §23 1))") % {"d": f"{valid_to:%d.%m.%Y}"},
-                    details={},
-                )
-                for pk, number, valid_to in rows
-            ]
-        )
-        # on_certificate_ended's document status, for the whole batch in one UPDATE and in the same
-        # transaction (the per-row hook ran after commit; a status UPDATE cannot fail like a rendering).
-        set_status_of_documents(
-            Certificate, ids, DocumentStatus.EXPIRED, kinds=[DocumentKind.CERTIFICATE], reason=end_reason
-        )
-    return len(rows)
+        if ended:
+            # on_certificate_ended's document status, for the whole batch in one UPDATE and in the same
+            # transaction (the per-row hook ran after commit; a status UPDATE cannot fail like a rendering).
+            set_status_of_documents(
+                Certificate,
+                [e.pk for e in ended],
+                DocumentStatus.EXPIRED,
+                kinds=[DocumentKind.CERTIFICATE],
+                reason=end_reason,
+            )
+    return len(ended)
 
 
 def send_expiry_reminders(today: dt.date | None = None) -> int:

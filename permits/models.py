@@ -408,7 +408,11 @@ class LabourImmigrantPermit(models.Model):
             ("terminate_labourimmigrantpermit", _("Can record the end of a labour-immigrant's contract")),
             ("revoke_labourimmigrantpermit", _("Can revoke labour-immigrant permits")),
         ]
-        indexes = [models.Index(fields=["status", "valid_to"])]
+        indexes = [
+            # the expiry job and the extension reminders look only at active permits by their last valid day;
+            # partial, so an ended permit leaves the index (bench/jobs_scale.py)
+            models.Index(fields=["valid_to"], condition=models.Q(status="active"), name="lip_active_valid_to")
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from casework.models import TerritorialUnit
@@ -96,6 +96,19 @@ def release_reservation(quota_id: int) -> bool:
 def release_issued(quota_id: int, units: int = 1) -> bool:
     """A permit ended (expired, terminated, revoked): its unit(s) are free again."""
     return bool(Quota.objects.filter(pk=quota_id, issued__gte=units).update(issued=F("issued") - units))
+
+
+def release_issued_many(units_by_quota: dict[int, int]) -> int:
+    """``release_issued`` for several quotas in one grouped UPDATE (set-based jobs: a day's expiries);
+    ``units_by_quota`` maps quota id -> units freed. A quota without that many issued units is left alone,
+    as ``release_issued`` leaves it. Returns how many quotas changed."""
+    if not units_by_quota:
+        return 0
+    freed = Case(*(When(pk=pk, then=Value(units)) for pk, units in units_by_quota.items()), output_field=IntegerField())
+    condition = Q()
+    for pk, units in units_by_quota.items():
+        condition |= Q(pk=pk, issued__gte=units)
+    return Quota.objects.filter(condition).update(issued=F("issued") - freed)
 
 
 # --- import by the authorised body (CSV) ------------------------------------------------------------

@@ -703,22 +703,24 @@ def _set_document_status(permit_id: int, transition_name: str, reason: str) -> N
     documents.mark_permit_documents(permit_id, transition_name, reason)
 
 
-def expire_permits(today: date | None = None, batch: int = 2000) -> int:
+def expire_permits(today: date | None = None, batch: int = 10_000) -> int:
     """The permit's last valid day has passed (``valid_to`` < today): expired; its quota unit is free again.
 
     Set-based, batch by batch: what ``_end_permit(pk, "expire")`` does for one permit through
     run_transition — status, ``ended_on`` = the last valid day, version + 1, one history row (job actor,
     the same reason), the status webhook through the outbox, the quota unit released, the annex 5
-    documents marked expired — done for a whole batch in a few statements. 10,000 permits ending on a
-    day took one transaction and ~10 queries each; now the time grows with the number ending, not with
-    the permits in force (bench/jobs_scale.py). Safe twice and concurrently: the batch is locked
+    documents marked expired — done for a whole batch in a few statements: on PostgreSQL one UPDATE …
+    RETURNING on the partial index of active permits by ``valid_to`` with the history as INSERT … SELECT
+    in the same statement (``casework.expiry.end_due``), one grouped UPDATE of the quotas, one INSERT of
+    the webhook events, one UPDATE of the documents. The time grows with the number ending, not with the
+    permits in force (bench/jobs_scale.py). Safe twice and concurrently: the batch is locked
     ``FOR UPDATE SKIP LOCKED`` and the UPDATE repeats ``status = active``; ``holds_quota_unit`` is
-    cleared in the same UPDATE, so a unit is released once. ``LabourImmigrantPermit.expire`` sets only
-    ``ended_on`` (keep them in step).
+    cleared in the same UPDATE (its old value comes back with the row), so a unit is released once.
+    ``LabourImmigrantPermit.expire`` sets only ``ended_on`` (keep them in step).
     """
     from django.db.models import F
 
-    from casework.models import TransitionLog
+    from casework.expiry import end_due
     from casework.models.issued import DocumentStatus
     from casework.outbox import publish_status_changed_many
     from casework.pdf import set_status_of_documents
@@ -728,55 +730,33 @@ def expire_permits(today: date | None = None, batch: int = 2000) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            rows = list(
-                Permit.objects.select_for_update(skip_locked=True)
-                .filter(status=PermitStatus.ACTIVE, valid_to__lt=today)
-                .order_by("valid_to")  # the index's order: the scan stops after ``batch`` rows
-                .values_list("pk", "number", "valid_to", "quota_id", "holds_quota_unit")[:batch]
+            ended = end_due(
+                Permit,
+                today=today,
+                batch=batch,
+                actor=actor,
+                reason=_("The term ended on %(d)s."),
+                from_state=PermitStatus.ACTIVE,
+                to_state=PermitStatus.EXPIRED,
+                changes={"ended_on": F("valid_to"), "holds_quota_unit": False, "version": F("version") + 1},
+                keep=("quota_id", "holds_quota_unit"),
             )
-            if not rows:
+            if not ended:
                 return total
-            ids = [row[0] for row in rows]
-            Permit.objects.filter(pk__in=ids, status=PermitStatus.ACTIVE).update(
-                status=PermitStatus.EXPIRED, ended_on=F("valid_to"), holds_quota_unit=False, version=F("version") + 1
-            )
             released: dict[int, int] = {}
-            for _pk, _number, _valid_to, quota_id, holds in rows:
-                if holds and quota_id:
-                    released[quota_id] = released.get(quota_id, 0) + 1
-            for quota_id, count in released.items():
-                quotas.release_issued(quota_id, count)  # the units are free again
-            reasons = {
-                valid_to: _("The term ended on %(d)s.") % {"d": f"{valid_to:%d.%m.%Y}"}
-                for _pk, _number, valid_to, _quota, _holds in rows
-            }
-            permit_type = case_type(Permit)
-            TransitionLog.objects.bulk_create(
-                [
-                    TransitionLog(
-                        case_type=permit_type,
-                        case_id=pk,
-                        case_number=number,
-                        transition="expire",
-                        from_state=PermitStatus.ACTIVE,
-                        to_state=PermitStatus.EXPIRED,
-                        actor=None,
-                        actor_label=actor.label[:150],
-                        reason=reasons[valid_to],
-                        deadline=None,
-                        deadline_breached=False,
-                        details={},
-                    )
-                    for pk, number, valid_to, _quota, _holds in rows
-                ]
-            )
-            publish_status_changed_many([(number, PermitStatus.EXPIRED) for _pk, number, *_rest in rows])
-            for valid_to, reason in reasons.items():
-                set_status_of_documents(
-                    Permit, [pk for pk, _n, v, _q, _h in rows if v == valid_to], DocumentStatus.EXPIRED, reason=reason
-                )
-        total += len(rows)
-        if len(rows) < batch:
+            for e in ended:
+                if e.old["holds_quota_unit"] and e.old["quota_id"]:
+                    released[e.old["quota_id"]] = released.get(e.old["quota_id"], 0) + 1
+            quotas.release_issued_many(released)  # the units are free again
+            publish_status_changed_many([(e.number, PermitStatus.EXPIRED) for e in ended])
+            by_day: dict[date, list[int]] = {}
+            for e in ended:
+                by_day.setdefault(e.last_day, []).append(e.pk)
+            for last_day, ids in by_day.items():  # one reason per last valid day (one day in a daily run)
+                reason = _("The term ended on %(d)s.") % {"d": f"{last_day:%d.%m.%Y}"}
+                set_status_of_documents(Permit, ids, DocumentStatus.EXPIRED, reason=reason)
+        total += len(ended)
+        if len(ended) < batch:
             return total
 
 
