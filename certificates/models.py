@@ -313,6 +313,14 @@ class CertificateApplication(Case):
         ordering = ["step_deadline", "received_at"]
         indexes = [
             models.Index(fields=["status", "step_deadline"], name="qc_app_queue"),
+            # the clerks' queue of open applications (status=open, overdue, due soon): walked in the queue's
+            # order (step_deadline, received_at) and stopped after a page; unit for the page count without the
+            # table. The condition is OPEN_STATES (tests/reliability/test_scale_indexes.py keeps them equal).
+            models.Index(
+                fields=["step_deadline", "received_at", "unit"],
+                condition=models.Q(status__in=["received", "registered", "referred", "assessed"]),
+                name="qc_app_open_queue",
+            ),
             models.Index(fields=["kind", "status"], name="qc_app_kind_status"),
         ]
         permissions = [
