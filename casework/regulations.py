@@ -22,6 +22,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import inspect
+import logging
 import re
 import threading
 import time
@@ -36,6 +37,8 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------------------------------
 # The services and their dataclasses
@@ -398,9 +401,10 @@ def _build(stamp) -> _Snapshot:
             continue
         try:
             built = svc.build(row.version, row.effective_from, row.title, row.values)
-        except (ValidationError, TypeError):
+        except (ValidationError, TypeError) as exc:
             # A row the current code cannot read (e.g. a term the code no longer has): the version it would
-            # give cannot be applied, so it is left out rather than applied half; the admin shows why.
+            # give cannot be applied, so it is left out rather than applied half.
+            logger.error("regulation version %s %s is not readable and is ignored: %s", row.service, row.version, exc)
             continue
         rows.setdefault(row.service, []).append(
             Entry(row.service, row.version, row.effective_from, row.title, row.seeded, row.values, built)
@@ -445,13 +449,15 @@ def _entry_on(service_key: str, day: dt.date) -> Entry:
     return items[max(index, 0)]
 
 
-def entry(service_key: str, version: str) -> Entry:
+def entry(service_key: str, version: str, *, reload_on_miss: bool = True) -> Entry:
     for attempt in (0, 1):
         for item in _current().by_service.get(service_key) or _code_entries(service(service_key)):
             if item.version == version:
                 return item
-        if attempt == 0:
+        if attempt == 0 and reload_on_miss:
             invalidate()  # maybe added by another process since the last check
+        else:
+            break
     raise LookupError(f"unknown regulation version {version!r} of {service_key}")
 
 
@@ -522,7 +528,7 @@ def registration_note(case) -> tuple[str, dict] | None:
     if not service_key or not version or service_key not in SERVICES:
         return None
     try:
-        item = entry(service_key, version)
+        item = entry(service_key, version, reload_on_miss=False)  # the service just read it from the snapshot
     except LookupError:
         return None
     details = {"service": service_key, "version": item.version, "effective_from": item.effective_from.isoformat()}

@@ -89,7 +89,8 @@ class StepTiming(models.Model):
     def label(self) -> str:
         for service_key in (rules.JOB_SEEKER_SERVICE, rules.UNEMPLOYED_SERVICE):
             try:
-                return str(regulations.regulation(service_key, self.regulation_version).step(self.step).label)
+                item = regulations.entry(service_key, self.regulation_version, reload_on_miss=False)
+                return str(item.regulation.step(self.step).label)
             except (LookupError, KeyError):
                 continue
         return self.step

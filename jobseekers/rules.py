@@ -132,13 +132,15 @@ def _steps_codec(seed: Regulation) -> _registry.Codec:
         return {step.code: {"amount": step.amount, "unit": step.unit} for step in steps}
 
     def load(data) -> tuple[StepNorm, ...]:
-        if not isinstance(data, dict) or list(data) != list(by_code):
+        # The steps and their order are the state machine's (code); a JSON object's key order is not kept
+        # (PostgreSQL jsonb), so the norms are taken by code in the seed's order.
+        if not isinstance(data, dict) or set(data) != set(by_code):
             raise ValueError(
-                str(_("steps: an object with the steps %(codes)s, in this order, is expected."))
-                % {"codes": ", ".join(by_code)}
+                str(_("steps: an object with the steps %(codes)s is expected.")) % {"codes": ", ".join(by_code)}
             )
         out = []
-        for code, norm in data.items():
+        for code in by_code:
+            norm = data[code]
             if not isinstance(norm, dict) or set(norm) != {"amount", "unit"}:
                 raise ValueError(str(_('steps[%(code)s]: {"amount": n, "unit": …} is expected.')) % {"code": code})
             amount = _registry.load_value(int, norm["amount"], f"steps[{code}].amount")
