@@ -82,7 +82,10 @@ def amended(service_key: str, **changes) -> dict:
     return values
 
 
-def add_certificates_version(user, *, effective_from=D(2026, 3, 20), version="003/2026-03-20", **changes):
+TOMORROW = D(2026, 3, 20)  # the day after the tests' clock
+
+
+def add_certificates_version(user, *, effective_from=TOMORROW, version="003/2026-03-20", **changes):
     return regulations.add_version(
         CERTIFICATES,
         version=version,
@@ -207,8 +210,8 @@ def test_labour_immigrant_extension_window_follows_the_version_of_the_registrati
     from permits import rules as permit_rules
     from permits import services as permit_services
     from permits.models import LabourImmigrantPermit
-    from tests.permits.conftest import application_input, issue_through
     from tests.factories import DistrictFactory
+    from tests.permits.conftest import application_input, issue_through
 
     job = Actor.job("test")
     district = DistrictFactory()
@@ -417,3 +420,21 @@ def test_the_versions_written_in_code_are_read_only(clock, admin_client):
     assert admin_client.post(url, form_data(CERTIFICATES, version=SEED)).status_code == 403
     assert admin_client.post(f"/admin/casework/regulationversion/{seed.pk}/delete/", {"post": "yes"}).status_code == 403
     assert "written in the code" in admin_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("service_key", sorted(regulations.SERVICES))
+def test_admin_adds_a_version_of_every_service_from_the_prefilled_form(service_key, clock, admin_client):
+    page = admin_client.get(f"{ADD_URL}?service={service_key}")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {"version": "amended", "effective_from": "2026-04-01", "title": "amending act", "note": ""}
+    for name, value in form.initial.items():
+        if name.startswith("term_") and value is not False:  # an unchecked box is not posted
+            data[name] = value
+    response = admin_client.post(f"{ADD_URL}?service={service_key}", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    row = RegulationVersion.objects.get(service=service_key, version="amended")
+    assert regulations.regulation(service_key, "amended") == regulations.service(service_key).build(
+        "amended", D(2026, 4, 1), "amending act", in_force_values(service_key)
+    )
+    assert row.values.keys() == in_force_values(service_key).keys()
