@@ -418,5 +418,26 @@ class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("case_number",)
     date_hierarchy = "at"
 
+    def get_queryset(self, request):
+        """Only the history of what the clerk may see (casework.access): the log holds every unit's cases, their
+        numbers, reasons and clerks (found by tests/reliability/test_access_matrix.py: every unit's was listed)."""
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Q
+
+        from .access import sees_all_units
+
+        queryset = super().get_queryset(request)
+        if sees_all_units(request.user):
+            return queryset
+        visible = Q(pk__in=[])
+        for model in apps.get_models():
+            if any(f.name == "unit" and f.related_model is TerritorialUnit for f in model._meta.fields):
+                visible |= Q(
+                    case_type=ContentType.objects.get_for_model(model),
+                    case_id__in=scope_to_unit(model._base_manager.all(), request.user).values("pk"),
+                )
+        return queryset.filter(visible)
+
 
 from . import admin_api  # noqa: E402, F401  API clients, webhooks, outbox, idempotency records

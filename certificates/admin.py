@@ -699,3 +699,8 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("certificate", "kind", "recipient", "created_at", "sent_at")
     list_filter = ("kind",)
     search_fields = ("certificate__number", "recipient")
+
+    def get_queryset(self, request):
+        # The holder's e-mail and the letter: only for certificates of the clerk's units (casework.access; found by
+        # tests/reliability/test_access_matrix.py: every unit's notifications were listed).
+        return scope_to_unit(super().get_queryset(request), request.user, unit_field="certificate__unit")
