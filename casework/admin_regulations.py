@@ -190,9 +190,9 @@ class RegulationVersionAdmin(admin.ModelAdmin):
         current = [e for e in items if e.effective_from <= today]
         return bool(current) and current[-1].version == obj.version
 
-    @admin.display(description=_("cases registered under it"))
-    def cases(self, obj) -> int:
-        return regulations.cases_under(obj.service, obj.version)
+    @admin.display(description=_("applied to cases"), boolean=True)
+    def cases(self, obj) -> bool:
+        return regulations.applied_to_cases(obj.service, obj.version)
 
     @admin.display(description=_("terms and limits"))
     def terms(self, obj):

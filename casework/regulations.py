@@ -597,8 +597,9 @@ def case_models(service_key: str) -> list[type]:
     ]
 
 
-def cases_under(service_key: str, version: str) -> int:
-    return sum(model._base_manager.filter(regulation_version=version).count() for model in case_models(service_key))
+def applied_to_cases(service_key: str, version: str) -> bool:
+    """Whether any case was registered under the version (EXISTS: stops at the first one)."""
+    return any(model._base_manager.filter(regulation_version=version).exists() for model in case_models(service_key))
 
 
 def is_locked(row) -> str:
@@ -610,7 +611,7 @@ def is_locked(row) -> str:
         return gettext("written in the code")
     if row.effective_from <= timezone.localdate():
         return gettext("already in force")
-    if cases_under(row.service, row.version):
+    if applied_to_cases(row.service, row.version):
         return gettext("already applied to cases")
     return ""
 
