@@ -609,57 +609,82 @@ def _requests_of(case_type_id: int, case_pk: int, kind: str, language: str):
     )
 
 
-def schedule_documents(case, kind: str, languages: Iterable[str] = LANGUAGES) -> None:
-    """Render ``kind`` for ``case`` in each language by a Celery task once the transaction commits.
+def schedule_documents(case, kind: str | Iterable[str], languages: Iterable[str] = LANGUAGES) -> None:
+    """Render ``kind`` (one kind or several) for ``case`` in each language by Celery once the transaction commits.
 
-    Call it inside the service's transaction: a ``DocumentRenderRequest`` row per language is written with the
-    change (none for a rolled-back change), so a render whose task was never queued (broker down) or failed is
-    done later by the periodic sweep (``render_due``) — the outbox pattern of casework.outbox.
+    Call it inside the service's transaction: a ``DocumentRenderRequest`` row per document and language is
+    written with the change (none for a rolled-back change), so a render whose task was never queued (broker
+    down) or failed is done later by the periodic sweep (``render_due``) — the outbox pattern of
+    casework.outbox. A filing's documents cost one SELECT, one INSERT and one Celery message together.
     """
-    builder_for(case, kind)  # fail now, in the service, if the document was never declared
-    label = _label(case)
+    kinds = [kind] if isinstance(kind, str) else list(kind)
+    languages = list(languages)
+    for each in kinds:
+        builder_for(case, each)  # fail now, in the service, if the document was never declared
     case_type = ContentType.objects.get_for_model(case)
-    due = timezone.now() + render_grace()
-    for language in languages:
-        if not _requests_of(case_type.pk, case.pk, kind, language).exists():  # one open request is enough
-            DocumentRenderRequest.objects.create(
+    wanted = [(each, language) for each in kinds for language in languages]
+    with transaction.atomic():  # one commit for the rows even when called outside a transaction
+        already_open = set(
+            DocumentRenderRequest.objects.filter(
+                case_type_id=case_type.pk,
+                case_id=case.pk,
+                kind__in=kinds,
+                language__in=languages,
+                status__in=OPEN_REQUEST_STATUSES,
+            ).values_list("kind", "language")
+        )  # one open request per document is enough
+        due = timezone.now() + render_grace()
+        number = (getattr(case, "number", "") or str(case.pk))[:40]
+        DocumentRenderRequest.objects.bulk_create(
+            DocumentRenderRequest(
                 case_type=case_type,
                 case_id=case.pk,
-                case_number=(getattr(case, "number", "") or str(case.pk))[:40],
-                kind=kind,
+                case_number=number,
+                kind=each,
                 language=language,
                 next_attempt_at=due,
             )
-        # robust: a render that fails (eager mode) is logged, it does not undo or break the committed change.
-        transaction.on_commit(lambda language=language: request_render(label, case.pk, kind, language), robust=True)
+            for each, language in wanted
+            if (each, language) not in already_open
+        )
+    label = _label(case)
+    # robust: a render that fails (eager mode) is logged, it does not undo or break the committed change.
+    transaction.on_commit(lambda: request_renders(label, case.pk, wanted), robust=True)
 
 
 _broker_down_until = 0.0  # monotonic time; after a failed enqueue, skip the broker for a while
 
 
 def request_render(case_label: str, case_pk: int, kind: str, language: str) -> bool:
-    """Queue the render task. With the broker down the request row stays pending and the sweep renders it.
+    """Queue the render of one document (``request_renders`` for several)."""
+    return request_renders(case_label, case_pk, [(kind, language)])
+
+
+def request_renders(case_label: str, case_pk: int, documents: list[tuple[str, str]]) -> bool:
+    """Queue one task rendering ``documents`` [(kind, language)]. With the broker down the request rows stay
+    pending and the sweep renders them.
 
     After a failed enqueue the broker is not tried again for ``RENDER_BROKER_RETRY_SECONDS`` (30 s), so an
     outage costs one connection timeout, not one per document.
     """
     global _broker_down_until
-    if time.monotonic() < _broker_down_until:
+    if not documents or time.monotonic() < _broker_down_until:
         return False
-    eager = render_document.app.conf.task_always_eager
+    task = render_document if len(documents) == 1 else render_documents
+    args = (case_label, case_pk, *documents[0]) if len(documents) == 1 else (case_label, case_pk, documents)
+    eager = task.app.conf.task_always_eager
     try:
-        render_document.apply_async(args=(case_label, case_pk, kind, language), retry=False)
+        task.apply_async(args=args, retry=False)
     except Exception as exc:
         if eager:  # the task itself failed (it recorded the failure on the request row), not the broker
-            logger.exception("render of %s %s %s (%s) failed", case_label, case_pk, kind, language)
+            logger.exception("render of %s %s %s failed", case_label, case_pk, documents)
         else:
             _broker_down_until = time.monotonic() + getattr(settings, "RENDER_BROKER_RETRY_SECONDS", 30)
             logger.warning(
-                "could not queue the render of %s %s %s (%s) (%s); the periodic sweep will render it",
+                "could not queue the render of %s %s %s (%s); the periodic sweep will render it",
                 case_label,
                 case_pk,
-                kind,
-                language,
+                documents,
                 type(exc).__name__,
             )
         return False
@@ -734,6 +759,29 @@ def _render_case_document(case_label: str, case_pk: int, kind: str, language: st
 def render_document(case_label: str, case_pk: int, kind: str, language: str) -> str | None:
     """Thin and idempotent: the document of the case's current version, rendered unless it exists."""
     return _render_case_document(case_label, case_pk, kind, language)
+
+
+@shared_task(
+    name="casework.pdf.render_documents",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def render_documents(case_label: str, case_pk: int, documents: list) -> list:
+    """Several documents of one case [(kind, language)], each as ``render_document`` does. One failing does not
+    stop the others (its request row records the failure for the sweep); the first failure is raised at the end."""
+    numbers, first_error = [], None
+    for kind, language in documents:
+        try:
+            numbers.append(_render_case_document(case_label, case_pk, kind, language))
+        except Exception as exc:
+            logger.exception("render of %s %s %s (%s) failed", case_label, case_pk, kind, language)
+            first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
+    return numbers
 
 
 def render_due(limit: int = 100) -> dict:

@@ -87,8 +87,7 @@ register_printed_labels({"recommendation": gettext_lazy("Recommendation of the C
 
 
 def on_application_received(application: CertificateApplication) -> None:
-    schedule_documents(application, DocumentKind.APPLICATION_FORM)
-    schedule_documents(application, DocumentKind.RECEIPT)
+    schedule_documents(application, [DocumentKind.APPLICATION_FORM, DocumentKind.RECEIPT])
 
 
 def on_refused_to_accept(application: CertificateApplication) -> None:

@@ -128,6 +128,14 @@ def _documents_hook(name: str):
     return getattr(documents, name, None)
 
 
+def in_transaction(name: str, *args: Any) -> None:
+    """Call ``certificates.documents.<name>(*args)`` now, inside the caller's transaction: for hooks that only
+    write rows (render requests) and leave the slow work to after the commit. A failure undoes the step."""
+    hook = _documents_hook(name)
+    if hook is not None:
+        hook(*args)
+
+
 def after_commit(name: str, *args: Any) -> None:
     """Call ``certificates.documents.<name>(*args)`` once the current transaction commits (never for a
     change that rolled back). A failing hook is logged and never undoes the committed step."""
@@ -661,7 +669,9 @@ def submit_application(
             deadline=application.step_deadline,
             details={"channel": channel, "late_filing": late, "due_date": str(application.due_date)},
         )
-        after_commit("on_application_received", application)
+        # In the filing's transaction: the render requests are written with it (casework.pdf.schedule_documents
+        # queues the renders itself once it commits), so a crash right after the commit loses no document.
+        in_transaction("on_application_received", application)
     return application, access_code
 
 
@@ -1281,7 +1291,7 @@ def expire_certificate(certificate: Any, *, actor: Actor | None = None, today: d
     return True
 
 
-def expire_due_certificates(today: dt.date | None = None, batch: int = 10_000) -> int:
+def expire_due_certificates(today: dt.date | None = None, batch: int = 50_000) -> int:
     """One batch of active certificates whose ``valid_to`` has passed (003 §23 1)), set-based.
 
     The same outcome as ``expire_certificate`` for each of them — status expired, ``ended_on`` = the last

@@ -52,8 +52,9 @@ def broker_down(monkeypatch):
         calls.append(args)
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(pdf.render_document, "apply_async", refuse)
-    monkeypatch.setattr(pdf.render_document, "delay", refuse)
+    for task in (pdf.render_document, pdf.render_documents):
+        monkeypatch.setattr(task, "apply_async", refuse)
+        monkeypatch.setattr(task, "delay", refuse)
     yield calls
     app.conf.task_always_eager = saved
 
