@@ -623,7 +623,7 @@ def schedule_documents(case, kind: str | Iterable[str], languages: Iterable[str]
         builder_for(case, each)  # fail now, in the service, if the document was never declared
     case_type = ContentType.objects.get_for_model(case)
     wanted = [(each, language) for each in kinds for language in languages]
-    with transaction.atomic():  # one commit for the rows even when called outside a transaction
+    with transaction.atomic(savepoint=False):  # joins the caller's transaction; one commit when there is none
         already_open = set(
             DocumentRenderRequest.objects.filter(
                 case_type_id=case_type.pk,
