@@ -1028,3 +1028,43 @@ def test_applicant_sees_only_their_own_case_and_wrong_codes_are_rate_limited():
     limited = me.post("/track/", {"number": mine.number, "access_code": codes[mine.pk]})  # even the right code
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
     assert other.post("/track/", {"number": theirs.number, "access_code": codes[theirs.pk]}).status_code == 302
+
+
+# Who may take each transition behind the step forms of the matrix (the FSM permission each role holds); a POST by
+# anyone else — or by a taker on a case outside their units — must change nothing.
+TRANSITION_TAKERS = {
+    "admin:certificates_certificateapplication_transition": "r",  # refuse_to_accept
+    "admin:permits_labourimmigrantpermitapplication_transition": "ro",  # accept
+    "admin:permits_revocation_transition": "oh",  # confirm_delivery
+    "admin:permits_foreignlabourpermitapplication_transition": "o",  # refer_to_commission
+    "admin:complaints_complaint_transition": "oh",  # forward
+    "admin:jobseekers_jobseekerregistration_transition": "ro",  # enter_data
+    "admin:jobseekers_unemployedregistration_transition": "ro",  # enter_data
+    "admin:caseapp_democase_transition": "",  # register
+}
+
+
+@pytest.mark.django_db
+def test_step_forms_posted_by_a_clerk_who_may_not_take_the_step_change_nothing():
+    """The step forms open (GET) to every clerk who may view the case (the table above), but the step itself is
+    checked again by the service: a POST by a role without the step's permission, or on another unit's case,
+    leaves the case as it was."""
+    world = World.build()
+    changed = []
+    for name, takers in TRANSITION_TAKERS.items():
+        spec = VIEWS[name]
+        model = apps.get_model(spec.model)
+        for unit in UNITS:
+            obj = world.objects[(spec.model, unit)]
+            for who in WHO[1:]:
+                if _has(takers, who) and sees(who, unit):
+                    continue  # may take it: not this test's business (it would change the case)
+                before = model.objects.get(pk=obj.pk)
+                # the fields of every step form: version, reason, the complaint's reviewing body
+                data = {"version": before.version, "reason": "access matrix", "reviewing_body": "akimat"}
+                response = world.clients[who].post(spec.url.format(pk=obj.pk), data)
+                after = model.objects.get(pk=obj.pk)
+                unchanged = (after.version, after.status) == (before.version, before.status)
+                if response.status_code not in (200, 403) or not unchanged:
+                    changed.append(f"{name} [{who} @ {unit}]: {response.status_code}, {before.status} → {after.status}")
+    assert not changed, "\n".join(changed)
