@@ -49,6 +49,17 @@ grant(
     "casework.add_regulationversion",
     "casework.change_regulationversion",
     "casework.delete_regulationversion",
+    # Portal API clients (README "Roles": the administrator manages them; casework.admin_api). Adding a client or
+    # the "issue a new key" action (change) shows the key once; only its hash is stored. Revoked, never deleted.
+    "casework.view_apiclient",
+    "casework.add_apiclient",
+    "casework.change_apiclient",
+    "casework.view_webhooksubscription",
+    "casework.add_webhooksubscription",
+    "casework.change_webhooksubscription",
+    # Evidence of what was sent and answered: read only (retrying outbox messages stays with superusers).
+    "casework.view_outboxmessage",
+    "casework.view_idempotencyrecord",
 )
 grant(HEAD, "casework.view_regulationversion")
 for role in ROLES:

@@ -292,6 +292,7 @@ class ComplaintAdmin(CaseAdmin):
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj) or name not in services.ACTIONS:
             raise PermissionDenied
+        self.check_transition_permission(request, obj, name)  # GET too: 403 to a clerk who may not take it
         form_class = self.transition_forms[name]
         change_url = reverse("admin:complaints_complaint_change", args=[obj.pk])
         if request.method == "POST":

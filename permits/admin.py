@@ -80,6 +80,7 @@ class ServiceTransitionsMixin:
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
             raise PermissionDenied
+        self.check_transition_permission(request, obj, name)  # GET too: 403 to a clerk who may not take it
         form_class = self.transition_forms.get(name, TransitionForm)
         change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
         if request.method == "POST":

@@ -7,7 +7,8 @@ in D1 (to whom R1 is the parent unit) and the anonymous visitor. Every admin mod
 (unit-scoped models) or one object (reference data), built straight through the ORM: the matrix asks who may
 open what, not whether the services build it.
 
-Object pages of a case in a unit the clerk may not see are "not found": the Django admin answers a missing
+Object pages of a case in a unit the clerk may not see (or of a person / organisation that is a party only of such
+cases) are "not found": the Django admin answers a missing
 object with a redirect to the admin index ("… with ID … doesn't exist"), casework's own object views with 403
 (CaseAdmin.transition_view / clock_view) or 404 (get_object_or_404 on the scoped queryset). The table below says
 which, per page. A new URL, admin model, admin view or API operation without an entry here fails
@@ -225,6 +226,9 @@ UNIT_VIA = {
     "permits.terminationnotice",
     "permits.feepayment",
     "casework.transitionlog",
+    # parties: a person / organisation per unit, a party of that unit's cases and permits (the builder's relations)
+    "casework.person",
+    "casework.organisation",
 }
 # Models whose only object is built specially (the admin user list holds the clerks themselves).
 SPECIAL_OBJECTS = set()
@@ -317,18 +321,22 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "axes.accessattempt": AdminModel("", scope=GLOBAL),
     "axes.accesslog": AdminModel("", scope=GLOBAL),
     "axes.accessfailurelog": AdminModel("", scope=GLOBAL),
-    # casework: users and units are the administrator's; parties are shared by every unit's cases
+    # casework: users and units are the administrator's
     "auth.user": AdminModel("a", add="a", scope=GLOBAL),
     "casework.territorialunit": AdminModel("a", add="a", scope=GLOBAL),
-    "casework.person": AdminModel(ALL5, add="r", scope=GLOBAL),
-    "casework.organisation": AdminModel(ALL5, add="r", scope=GLOBAL),
+    # parties (IIN, passport): only those of the cases / permits of the clerk's units (casework.access.scope_parties;
+    # regression: every clerk listed every unit's persons and organisations)
+    "casework.person": AdminModel(ALL5, add="r"),
+    "casework.organisation": AdminModel(ALL5, add="r"),
     # the history of cases: only those of the clerk's units (regression: every unit's log was listed)
     "casework.transitionlog": AdminModel(ALL5),
-    # portal API clients, webhooks, outbox, idempotency: no role holds these permissions (superusers)
-    "casework.apiclient": AdminModel("", scope=GLOBAL),
-    "casework.webhooksubscription": AdminModel("", scope=GLOBAL),
-    "casework.outboxmessage": AdminModel("", scope=GLOBAL),
-    "casework.idempotencyrecord": AdminModel("", scope=GLOBAL),
+    # portal API clients and webhooks: the administrator manages them (README "Roles"; keys shown once, revoked,
+    # never deleted); the outbox and idempotency records are evidence the administrator reads (regression: only
+    # superusers could)
+    "casework.apiclient": AdminModel("a", add="a", scope=GLOBAL),
+    "casework.webhooksubscription": AdminModel("a", add="a", scope=GLOBAL),
+    "casework.outboxmessage": AdminModel("a", scope=GLOBAL),
+    "casework.idempotencyrecord": AdminModel("a", scope=GLOBAL),
     # regulation versions: the head reads them, the administrator records an amendment
     # (the matrix's version is in force since today: read-only, never deleted)
     "casework.regulationversion": AdminModel("ha", add="a", scope=GLOBAL),
@@ -473,9 +481,11 @@ VIEWS: dict[str, View] = {
     "admin:certificates_certificate_lifecycle": View(
         "/admin/certificates/certificate/{pk}/lifecycle/revoke/", "h", model="certificates.certificate"
     ),
+    # the other services' step forms too: only for the roles holding the step's FSM permission (TRANSITION_TAKERS;
+    # casework.admin.CaseAdmin.check_transition_permission — regression: they opened to every clerk who may view)
     # permits (004)
     "admin:permits_labourimmigrantpermitapplication_transition": View(
-        f"/admin/{LIP}/{{pk}}/transition/accept/", ALL5, model="permits.labourimmigrantpermitapplication"
+        f"/admin/{LIP}/{{pk}}/transition/accept/", "ro", model="permits.labourimmigrantpermitapplication"
     ),
     "admin:permits_labourimmigrantpermitapplication_clock": View(
         f"/admin/{LIP}/{{pk}}/clock/", "o", model="permits.labourimmigrantpermitapplication"
@@ -511,12 +521,12 @@ VIEWS: dict[str, View] = {
         order=SCOPE_FIRST,
     ),
     "admin:permits_revocation_transition": View(
-        f"/admin/{REV}/{{pk}}/transition/confirm_delivery/", ALL5, model="permits.revocation"
+        f"/admin/{REV}/{{pk}}/transition/confirm_delivery/", "oh", model="permits.revocation"
     ),
     "admin:permits_revocation_clock": View(f"/admin/{REV}/{{pk}}/clock/", "o", model="permits.revocation"),
     # foreign-labour permits (000)
     "admin:permits_foreignlabourpermitapplication_transition": View(
-        f"/admin/{FLA}/{{pk}}/transition/refer_to_commission/", ALL5, model="permits.foreignlabourpermitapplication"
+        f"/admin/{FLA}/{{pk}}/transition/refer_to_commission/", "o", model="permits.foreignlabourpermitapplication"
     ),
     "admin:permits_foreignlabourpermitapplication_clock": View(
         f"/admin/{FLA}/{{pk}}/clock/", "o", model="permits.foreignlabourpermitapplication"
@@ -555,7 +565,7 @@ VIEWS: dict[str, View] = {
     "admin:permits_servicejournalentry_print": View("/admin/permits/servicejournalentry/print/", ALL5),
     # complaints
     "admin:complaints_complaint_transition": View(
-        "/admin/complaints/complaint/{pk}/transition/forward/", ALL5, model="complaints.complaint"
+        "/admin/complaints/complaint/{pk}/transition/forward/", "oh", model="complaints.complaint"
     ),
     "admin:complaints_complaint_clock": View(
         "/admin/complaints/complaint/{pk}/clock/", "o", model="complaints.complaint"
@@ -563,14 +573,14 @@ VIEWS: dict[str, View] = {
     # job seekers (002)
     "admin:jobseekers_jobseekerregistration_register": View(f"/admin/{JS}/register/", "ro"),
     "admin:jobseekers_jobseekerregistration_transition": View(
-        f"/admin/{JS}/{{pk}}/transition/enter_data/", "roha", model="jobseekers.jobseekerregistration"
+        f"/admin/{JS}/{{pk}}/transition/enter_data/", "ro", model="jobseekers.jobseekerregistration"
     ),
     "admin:jobseekers_jobseekerregistration_clock": View(
         f"/admin/{JS}/{{pk}}/clock/", "o", model="jobseekers.jobseekerregistration"
     ),
     "admin:jobseekers_unemployedregistration_register": View(f"/admin/{UE}/register/", "ro"),
     "admin:jobseekers_unemployedregistration_transition": View(
-        f"/admin/{UE}/{{pk}}/transition/enter_data/", "roha", model="jobseekers.unemployedregistration"
+        f"/admin/{UE}/{{pk}}/transition/enter_data/", "ro", model="jobseekers.unemployedregistration"
     ),
     "admin:jobseekers_unemployedregistration_clock": View(
         f"/admin/{UE}/{{pk}}/clock/", "o", model="jobseekers.unemployedregistration"
@@ -1046,13 +1056,14 @@ TRANSITION_TAKERS = {
 
 @pytest.mark.django_db
 def test_step_forms_posted_by_a_clerk_who_may_not_take_the_step_change_nothing():
-    """The step forms open (GET) to every clerk who may view the case (the table above), but the step itself is
-    checked again by the service: a POST by a role without the step's permission, or on another unit's case,
+    """The step forms open (GET) only to the clerks who may take the step (the table above), and the step itself
+    is checked again by the service: a POST by a role without the step's permission, or on another unit's case,
     leaves the case as it was."""
     world = World.build()
     changed = []
     for name, takers in TRANSITION_TAKERS.items():
         spec = VIEWS[name]
+        assert spec.allowed == takers, f"{name}: the form's GET row and the step's takers differ"
         model = apps.get_model(spec.model)
         for unit in UNITS:
             obj = world.objects[(spec.model, unit)]
