@@ -289,14 +289,20 @@ def _has_marker(name: str, size: int) -> bool:
         connection.close()
 
 
-def reset_cohort(connection) -> None:
-    """Make the day's 10,000 certificates and permits active again (their units held again) after a run."""
+COHORT_TABLES = {"certificates": "certificates_certificate", "permits": "permits_labourimmigrantpermit"}
+
+
+def reset_cohort(connection, which=("certificates", "permits")) -> None:
+    """Make the day's 10,000 certificates and/or permits active again (their units held again) after a run."""
     before = f"DATE '{(JOB_DAY - dt.timedelta(days=1)).isoformat()}'"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE certificates_certificate SET status = 'active', ended_on = NULL, end_reason = '', version = 1 "
-            f"WHERE valid_to = {before} AND status <> 'active'"
-        )
+        if "certificates" in which:
+            cursor.execute(
+                "UPDATE certificates_certificate SET status = 'active', ended_on = NULL, end_reason = '', version = 1 "
+                f"WHERE valid_to = {before} AND status <> 'active'"
+            )
+        if "permits" not in which:
+            return
         cursor.execute(
             "WITH back AS (UPDATE permits_labourimmigrantpermit SET status = 'active', ended_on = NULL, "
             f"holds_quota_unit = true, version = 1 WHERE valid_to = {before} AND status <> 'active' "

@@ -703,7 +703,7 @@ def _set_document_status(permit_id: int, transition_name: str, reason: str) -> N
     documents.mark_permit_documents(permit_id, transition_name, reason)
 
 
-def expire_permits(today: date | None = None, batch: int = 10_000) -> int:
+def expire_permits(today: date | None = None, batch: int = 50_000) -> int:
     """The permit's last valid day has passed (``valid_to`` < today): expired; its quota unit is free again.
 
     Set-based, batch by batch: what ``_end_permit(pk, "expire")`` does for one permit through
