@@ -8,6 +8,12 @@ from casework.public.forms import DocumentField, validate_printable
 from . import rules
 
 
+def validate_complaint_text(value: str) -> None:
+    """The complaint is typed in a textarea: its line breaks and tabs are text (a browser sends them as CR LF);
+    any other control character or markup is refused as in every public field."""
+    validate_printable(value.replace("\r\n", "").replace("\n", "").replace("\r", "").replace("\t", ""))
+
+
 class PublicComplaintForm(forms.Form):
     case = forms.ChoiceField(label=_("Application"))
     subject = forms.ChoiceField(
@@ -27,7 +33,7 @@ class PublicComplaintForm(forms.Form):
         label=_("Your complaint"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20_000,
-        validators=[validate_printable],
+        validators=[validate_complaint_text],
     )
     evidence = DocumentField("complaint_evidence", label=_("Supporting document (optional)"), required=False)
 

@@ -281,7 +281,8 @@ class PublicApplicationForm(forms.Form):
 
     def clean_passport_issued_on(self):
         value = self.cleaned_data["passport_issued_on"]
-        if value > timezone.localdate():
+        # Optional on some services' forms (job seekers): an empty date is None, nothing to compare.
+        if value is not None and value > timezone.localdate():
             raise ValidationError(_("The date of issue cannot be in the future."), code="future_date")
         return value
 
