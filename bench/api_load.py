@@ -1,4 +1,5 @@
-"""API throughput under gunicorn against a bare Django view in the same run (issue 9).
+"""API throughput under gunicorn against a bare Django view in the same run (issue 9); then the same scenarios
+with the deployed worker count (2 × cores + 1) as an informational scale-out figure (deploy/README.md).
 
     .venv/bin/python bench/api_load.py [--duration 12]
 
@@ -156,7 +157,7 @@ def prepare() -> tuple[str, str, bytes]:
     return auth, number, body
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int = 2) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -170,7 +171,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
             str(gunicorn),
             "config.wsgi:application",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -249,6 +250,12 @@ def wrk(url: str, duration: int, script: str, *args: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=12, help="seconds per measured scenario")
+    parser.add_argument(
+        "--scale-workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers of the informational scale-out run (default 2 × cores + 1, as deployed); 0 skips",
+    )
     options = parser.parse_args()
     started = time.perf_counter()
     _common.ensure_services()
@@ -277,6 +284,21 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+        scaled = {}
+        if options.scale_workers:  # deploy/README.md "Scale-out": the same scenarios with production's worker count
+            port2 = _common.free_port()
+            base2 = f"http://127.0.0.1:{port2}"
+            server = start_gunicorn(port2, options.scale_workers)
+            try:
+                wrk(f"{base2}/bench/bare", 2, str(get_lua), auth)
+                wrk(f"{base2}/api/v1/applications/{number}", 2, str(get_lua), auth)
+                wrk(base2, 2, str(post_lua), str(body_file), auth, run_id + "sw")
+                scaled["bare"] = wrk(f"{base2}/bench/bare", options.duration, str(get_lua), auth)
+                scaled["get"] = wrk(f"{base2}/api/v1/applications/{number}", options.duration, str(get_lua), auth)
+                scaled["post"] = wrk(base2, options.duration, str(post_lua), str(body_file), auth, run_id + "s")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
     from django.db import connections
 
     from certificates.models import CertificateApplication
@@ -308,6 +330,19 @@ def main() -> int:
             f"{r['requests']:9d} {errors:7d}"
         )
     print(f"applications in the database after the run: {created:,} (the POSTs created them, 1 seed + warm-up)")
+    if scaled:
+        print(
+            f"scale-out (informational, no target): gunicorn {options.scale_workers} sync workers "
+            f"(2 × {os.cpu_count()} cores + 1), same scenarios; ÷ 2 workers = the same scenario above"
+        )
+        two = {"bare": bare, "get": results["get"]["rps"], "post": results["post"]["rps"]}
+        names = {"bare": "GET /bench/bare", "get": labels["get"], "post": labels["post"]}
+        for key, r in scaled.items():
+            errors = r["non2xx"] + r["socket_errors"]
+            print(
+                f"  {names[key]:40} {r['rps']:9.1f} {r['rps'] / two[key]:7.2f}× {r['p50_ms']:7.1f}ms "
+                f"{r['p99_ms']:7.1f}ms {r['requests']:9d} {errors:7d}"
+            )
     targets = _common.Targets()
     get_ratio, post_ratio = results["get"]["rps"] / bare, results["post"]["rps"] / bare
     targets.check("GET application ≥ 40% of the bare view's req/s", f"{get_ratio:.1%}", get_ratio >= TARGET_GET)
@@ -319,7 +354,7 @@ def main() -> int:
             f"{p99:.1f} ms",
             p99 <= TARGET_P99_MS,
         )
-    errors = sum(r["non2xx"] + r["socket_errors"] for r in results.values())
+    errors = sum(r["non2xx"] + r["socket_errors"] for r in [*results.values(), *scaled.values()])
     targets.check("zero errors (non-2xx + socket errors, all scenarios)", str(errors), errors == 0)
     print(f"benchmark wall time {time.perf_counter() - started:.1f} s")
     return targets.report()
