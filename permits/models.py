@@ -153,6 +153,7 @@ class LabourImmigrantPermitApplication(Case):
     """An application for the issue, extension or a duplicate of a labour-immigrant permit (annex 1)."""
 
     NUMBER_PREFIX = "LIP"
+    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
     OPEN_STATES = (ApplicationStatus.RECEIVED, ApplicationStatus.UNDER_POLICE_CHECK, ApplicationStatus.UNDER_REVIEW)
     Status = ApplicationStatus
 
@@ -163,7 +164,6 @@ class LabourImmigrantPermitApplication(Case):
     applicant = models.ForeignKey(
         Person, verbose_name=_("labour immigrant"), on_delete=models.PROTECT, related_name="+"
     )
-    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
     employer = models.ForeignKey(
         Organisation, verbose_name=_("employer (individual)"), on_delete=models.PROTECT, related_name="+"
     )
@@ -568,6 +568,7 @@ class Revocation(Case):
     the annex 9 information to internal affairs within 2 working days (004 §39): overdue when not delivered."""
 
     NUMBER_PREFIX = "LIR"
+    REGULATION_SERVICE = rules.SERVICE
     OPEN_STATES = (RevocationStatus.PENDING_DELIVERY,)
     Status = RevocationStatus
 
@@ -639,4 +640,3 @@ from .foreign_labour.models import (  # noqa: E402, F401
     RequestedWorker,
     ServiceJournalEntry,
 )
-    REGULATION_SERVICE = rules.SERVICE

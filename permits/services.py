@@ -330,10 +330,10 @@ def register_application(data: ApplicationInput, *, actor: Actor, api_client=Non
     """
     received_at = data.received_at or timezone.now()
     filed_on = timezone.localtime(received_at).date()
-    registration = workcalendar.deadline(received_at, working_days=reg.decision_working_days)  # 004 §7, §14
     # The version in force on the registration date (004 §14: the next working day after hours) governs the
     # application to the end (casework.regulations).
     reg = rules.regulation_on(workcalendar.registration_date(received_at))
+    registration = workcalendar.deadline(received_at, working_days=reg.decision_working_days)  # 004 §7, §14
     if data.kind not in rules.KINDS:
         raise rules.violation("invalid_kind", _("Unknown kind of application."), "kind")
     if data.unit.level != TerritorialUnit.Level.DISTRICT:
@@ -970,6 +970,7 @@ def revoke_permit(
     from casework import outbox
 
     revoked_on = revoked_on or timezone.localdate()
+    reg = rules.regulation_on(revoked_on)
     with transaction.atomic():
         permit = Permit.objects.select_related("holder", "unit").get(pk=permit_id)
         active = list(chain_active(permit).select_for_update().values_list("pk", flat=True))
@@ -1074,7 +1075,6 @@ def confirm_revocation_delivery(rev_id: int, *, channel: str, actor: Actor, at: 
         channel=channel,
         at=at or timezone.now(),
         reason=_("Annex 9 information delivered (%(c)s).") % {"c": channel},
-    reg = rules.regulation_on(revoked_on)
     )
 
 

@@ -72,6 +72,7 @@ class ForeignLabourPermitApplication(Case):
     ordinary or within an intra-corporate transfer (000 §1, §5). Numbers: ``FLP-2026-000001``."""
 
     NUMBER_PREFIX = "FLP"
+    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
     Status = FLPStatus
     OPEN_STATES = (
         FLPStatus.UNDER_CHECK,
@@ -81,7 +82,6 @@ class ForeignLabourPermitApplication(Case):
         FLPStatus.AWAITING_SIGNATURE,
         FLPStatus.SIGNED,
     )
-    REGULATION_SERVICE = rules.SERVICE  # casework.regulations: the versions ``regulation_version`` names
     REFUSABLE_STATES = (
         FLPStatus.UNDER_CHECK,
         FLPStatus.REFERRED,
