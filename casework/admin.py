@@ -431,12 +431,14 @@ class PartyAdmin(admin.ModelAdmin):
 class PersonAdmin(PartyAdmin):
     list_display = ("surname", "given_name", "patronymic", "citizenship", "birth_date")
     search_fields = ("surname", "given_name", "iin", "passport_number")
+    ordering = ("-id",)  # newest first, on the primary key's index (stable pages, autocomplete included)
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(PartyAdmin):
     list_display = ("name", "kind", "bin", "iin")
     search_fields = ("name", "bin", "iin")
+    ordering = ("-id",)
 
 
 @admin.register(TransitionLog)

@@ -748,27 +748,23 @@ def _render_case_document(case_label: str, case_pk: int, kind: str, language: st
     return number
 
 
-@shared_task(
-    name="casework.pdf.render_document",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
+# Both render tasks: idempotent, acknowledged after the work, retried on a lost connection.
+RENDER_TASK_OPTIONS = {
+    "ignore_result": True,
+    "acks_late": True,
+    "autoretry_for": (ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="casework.pdf.render_document", **RENDER_TASK_OPTIONS)
 def render_document(case_label: str, case_pk: int, kind: str, language: str) -> str | None:
     """Thin and idempotent: the document of the case's current version, rendered unless it exists."""
     return _render_case_document(case_label, case_pk, kind, language)
 
 
-@shared_task(
-    name="casework.pdf.render_documents",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="casework.pdf.render_documents", **RENDER_TASK_OPTIONS)
 def render_documents(case_label: str, case_pk: int, documents: list) -> list:
     """Several documents of one case [(kind, language)], each as ``render_document`` does. One failing does not
     stop the others (its request row records the failure for the sweep); the first failure is raised at the end."""

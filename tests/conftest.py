@@ -1,7 +1,16 @@
 """Shared fixtures. PostgreSQL-only tests carry @pytest.mark.postgres and are skipped, loudly, on SQLite."""
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 from django.conf import settings
+
+# tests/reliability/test_access_matrix.py writes its whole table here; the end of the run shows it (also under
+# xdist, where the test runs in a worker and only this file reaches the controller).
+ACCESS_MATRIX_TABLE = Path(__file__).resolve().parent / "artifacts" / "access_matrix.txt"
+_SESSION_STARTED = time.time()
 
 
 def _on_postgres() -> bool:
@@ -21,6 +30,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not hasattr(config, "workerinput") and ACCESS_MATRIX_TABLE.exists():
+        if ACCESS_MATRIX_TABLE.stat().st_mtime >= _SESSION_STARTED:  # written by this run
+            terminalreporter.section(f"access matrix ({os.path.relpath(ACCESS_MATRIX_TABLE)})")
+            terminalreporter.write(ACCESS_MATRIX_TABLE.read_text(encoding="utf-8"))
     count = getattr(config, "_postgres_skipped", 0)
     if count:
         terminalreporter.write_line(

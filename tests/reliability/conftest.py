@@ -134,12 +134,5 @@ def wait_until(predicate, timeout: float, interval: float = 0.2):
     return predicate()
 
 
-# The access matrix (test_access_matrix.py) puts its whole table here; shown at the end of the run.
+# The access matrix (test_access_matrix.py) keeps its table here too; tests/conftest.py prints the table file.
 ACCESS_MATRIX_KEY = pytest.StashKey[str]()
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    table = config.stash.get(ACCESS_MATRIX_KEY, None)
-    if table:
-        terminalreporter.section("access matrix (tests/artifacts/access_matrix.txt)")
-        terminalreporter.write(table)
