@@ -12,6 +12,7 @@ override any other key); everything else (kind, status, registered_on, due, hist
 
 import datetime
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -63,38 +64,58 @@ def service_for_number(number: str) -> ServiceEntry | None:
 
 
 def find_case(number: str) -> Case | None:
-    """The case with ``number`` in the service its prefix names, or None.
+    """The case with ``number`` in the service its prefix names, or None; its status history comes with it.
 
-    The portal's hottest read (``GET /api/v1/applications/{number}``): one statement and the column converters
-    prepared once per model (``_lookup_plan``), the row turned into the model instance by ``Model.from_db`` — the
-    instance the ORM would build, without compiling a queryset or resolving columns on every request (measured:
-    1.5 ms through ``.filter().first()``, 0.23 ms through ``raw()``, 0.08 ms so)."""
+    The portal's hottest read (``GET /api/v1/applications/{number}``): ONE statement, prepared once per model with
+    the column converters the ORM would apply (``_lookup_plan``), returns the case's row and its history as a JSON
+    array; ``Model.from_db`` makes the row the instance the ORM would build, and ``history_of`` uses the history it
+    carries. Measured per request: 1.5 ms through ``.filter().first()``, 0.23 ms through ``raw()``, 0.08 ms so,
+    and one round trip instead of two."""
     entry = service_for_number(number)
     if entry is None:
         return None
     sql, names, converters = _lookup_plan(entry.model, connection.vendor)
+    content_type = ContentType.objects.get_for_model(entry.model)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [number])
+        cursor.execute(sql, [content_type.pk, number])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
+    values = list(row[:-1])
     for index, functions, expression in converters:
         value = values[index]
         for function in functions:
             value = function(value, expression, connection)
         values[index] = value
-    return entry.model.from_db(connection.alias, names, values)
+    case = entry.model.from_db(connection.alias, names, values)
+    case._status_history = _status_history(row[-1])
+    return case
+
+
+# The case's history as one JSON array of [to_state, at, reason, from_state, id] (ordered in Python: an aggregate's
+# ORDER BY is not portable), next to the case's row in the same statement.
+_HISTORY_JSON = {
+    "postgresql": "COALESCE(json_agg(json_build_array(h.to_state, h.at, h.reason, h.from_state, h.id)), '[]')",
+    "sqlite": "json_group_array(json_array(h.to_state, h.at, h.reason, h.from_state, h.id))",
+}
 
 
 @functools.cache
 def _lookup_plan(model: type[Case], vendor: str) -> tuple[str, list[str], list[tuple[int, list, Any]]]:
-    """(SELECT of every concrete column by number, the attribute names in that order, the converters the ORM's
-    compiler would apply to each column: the backend's, then the field's — as ``SQLCompiler.get_converters``)."""
+    """(SELECT of every concrete column and the history by number, the attribute names in that order, the
+    converters the ORM's compiler would apply to each column: the backend's, then the field's — as
+    ``SQLCompiler.get_converters``). Parameters: the model's content type id, the number."""
     fields = model._meta.concrete_fields
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {quote('number')} = %s"  # noqa: S608
+    columns = ", ".join(f"c.{quote(field.column)}" for field in fields)
+    # Another backend: NULL, and history_of reads the history with its own query (the %s takes the type id).
+    history = (
+        f"(SELECT {_HISTORY_JSON[vendor]} FROM {quote(TransitionLog._meta.db_table)} h "  # noqa: S608 — names only
+        "WHERE h.case_type_id = %s AND h.case_id = c.id)"
+        if vendor in _HISTORY_JSON
+        else "CAST(%s AS INTEGER) * NULL"
+    )
+    sql = f"SELECT {columns}, {history} FROM {quote(model._meta.db_table)} c WHERE c.{quote('number')} = %s"  # noqa: S608
     converters = []
     for index, field in enumerate(fields):
         expression = field.get_col(model._meta.db_table)
@@ -104,12 +125,28 @@ def _lookup_plan(model: type[Case], vendor: str) -> tuple[str, list[str], list[t
     return sql, [field.attname for field in fields], converters
 
 
+def _status_history(value) -> list[dict] | None:
+    if value is None:
+        return None
+    entries = json.loads(value) if isinstance(value, str) else value
+    parsed = sorted(
+        ((_aware(at), id_, to_state, reason, from_state) for to_state, at, reason, from_state, id_ in entries)
+    )
+    return [
+        {"status": to_state, "at": at, "reason": reason}
+        for at, _id, to_state, reason, from_state in parsed
+        if to_state != from_state
+    ]
+
+
 def history_of(case: Case) -> list[dict]:
     """The status changes of the case, oldest first: [{"status", "at", "reason"}] (changes of deadlines
     or clock stops that keep the status are left out: the portal follows statuses).
 
-    A plain cursor over the (case_type, case_id, at) index rather than model instances: this runs on
-    every portal read and only four columns are needed."""
+    ``find_case`` brings them with the case; otherwise a plain cursor over the (case_type, case_id, at) index."""
+    carried = getattr(case, "_status_history", None)
+    if carried is not None:
+        return carried
     content_type = ContentType.objects.get_for_model(case)
     with connection.cursor() as cursor:
         cursor.execute(_HISTORY_SQL, [content_type.pk, case.pk])

@@ -30,3 +30,14 @@ def test_an_unknown_number_or_prefix_is_none(unit, clock):
     assert registry.find_case(application.number.replace("-0000", "-9999")) is None
     assert registry.find_case("XX-2026-000001") is None
     assert registry.find_case("") is None
+
+
+def test_the_history_that_comes_with_the_case_is_the_one_history_of_reads(unit, clock, members):
+    decided, _certificate = issued_certificate(unit, members=members)
+    carried = registry.find_case(decided.number)._status_history
+    read = registry.history_of(CertificateApplication.objects.get(pk=decided.pk))
+    assert carried == read
+    assert [entry["status"] for entry in read][:2] == ["received", "registered"]
+    assert read[-1]["status"] == "issued"
+    assert all(entry["at"].tzinfo is not None for entry in read)
+    assert [entry["at"] for entry in read] == sorted(entry["at"] for entry in read)
