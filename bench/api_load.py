@@ -26,6 +26,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,7 @@ function init(args)
   f:close()
   auth = args[2]
   run_id = args[3]
+  path = args[4] or "/api/v1/certificate-applications/"
 end
 function request()
   counter = counter + 1
@@ -69,7 +71,7 @@ function request()
   headers["Content-Type"] = "application/json"
   headers["Authorization"] = auth
   headers["Idempotency-Key"] = run_id .. "-" .. thread_id .. "-" .. counter
-  return wrk.format("POST", "/api/v1/certificate-applications/", headers, body)
+  return wrk.format("POST", path, headers, body)
 end
 """
 
@@ -130,6 +132,13 @@ def prepare() -> tuple[str, str, bytes]:
     _common.use_database(DATABASE, fresh=True)
     _common.setup_django("bench.settings", broker=BROKER)
     _common.migrate()
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the POST floor's one table (bench/urls.py)
+        cursor.execute(
+            "CREATE TABLE bench_post_floor (id bigserial PRIMARY KEY, number text NOT NULL, documents jsonb NOT NULL, "
+            "received_at timestamptz NOT NULL DEFAULT now())"
+        )
     from django.core.management import call_command
     from django.test import Client
 
@@ -260,6 +269,16 @@ def main() -> int:
     started = time.perf_counter()
     _common.ensure_services()
     _common.ensure_debian_package("wrk", "wrk")
+    # The POSTs' documents (thousands of 100 KB files) go to a temporary directory, removed at the end.
+    media = Path(tempfile.mkdtemp(prefix="bench-api-media-"))
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(media)
+    try:
+        return run(options, started)
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+
+
+def run(options, started: float) -> int:
     auth, number, body = prepare()
     port = _common.free_port()
     base = f"http://127.0.0.1:{port}"
@@ -280,6 +299,10 @@ def main() -> int:
             results["bare1"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth)
             results["get"] = wrk(f"{base}/api/v1/applications/{number}", options.duration, str(get_lua), auth)
             results["post"] = wrk(base, options.duration, str(post_lua), str(body_file), auth, run_id)
+            wrk(base, 2, str(post_lua), str(body_file), auth, run_id + "fw", "/bench/post-floor")
+            results["floor"] = wrk(
+                base, options.duration, str(post_lua), str(body_file), auth, run_id + "f", "/bench/post-floor"
+            )
             results["bare2"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth)
         finally:
             server.terminate()
@@ -320,6 +343,7 @@ def main() -> int:
         "bare1": "GET /bench/bare (baseline, before)",
         "get": "GET /api/v1/applications/{number}",
         "post": "POST /api/v1/certificate-applications/",
+        "floor": "POST /bench/post-floor (see below)",
         "bare2": "GET /bench/bare (baseline, after)",
     }
     for key, label in labels.items():
@@ -330,6 +354,13 @@ def main() -> int:
             f"{r['requests']:9d} {errors:7d}"
         )
     print(f"applications in the database after the run: {created:,} (the POSTs created them, 1 seed + warm-up)")
+    floor = results["floor"]["rps"]
+    print(
+        "POST floor (informational): the least any implementation of this POST must do, in a plain view — parse the "
+        "401 KB JSON, base64-decode and SHA-256 the 3 documents, write them to 3 files, INSERT one row and COMMIT "
+        f"durably: {floor:.1f} req/s = {floor / bare:.1%} of the bare view; the real POST does "
+        f"{results['post']['rps'] / floor:.0%} of that floor"
+    )
     if scaled:
         print(
             f"scale-out (informational, no target): gunicorn {options.scale_workers} sync workers "
