@@ -45,6 +45,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """The cache outlives a test's transaction: the public pages' rate-limit counters one test ran up (the access
+    matrix's ten wrong tracking codes) must not refuse the next test's applicant (tests/test_browser_*)."""
+    yield
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_calendar_snapshot():
     """A test's calendar overrides roll back with its transaction: drop the in-process snapshot after each test."""
     yield

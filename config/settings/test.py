@@ -21,3 +21,7 @@ LOGGING = {
 
 # A minimal concrete case model for the casework tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.caseapp"]  # noqa: F405
+
+# Each test process has its own in-memory cache (tests/conftest.py empties it after every test): a CACHE_URL in
+# the developer's environment must not make the suite share, or empty, a Redis cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
