@@ -17,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -77,7 +79,7 @@ def find_case(number: str) -> Case | None:
     sql, names, converters = _lookup_plan(entry.model, connection.vendor)
     content_type = ContentType.objects.get_for_model(entry.model)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [content_type.pk, number])
+        _execute_lookup(cursor, entry.model, sql, [content_type.pk, number])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -123,6 +125,30 @@ def _lookup_plan(model: type[Case], vendor: str) -> tuple[str, list[str], list[t
         if functions:
             converters.append((index, functions, expression))
     return sql, [field.attname for field in fields], converters
+
+
+def _execute_lookup(cursor, model: type[Case], sql: str, params: list) -> None:
+    """Run the lookup; on PostgreSQL as a server-side prepared statement of this database session (PREPARE once
+    per connection, then EXECUTE: the 0.1 ms of planning per request is gone). ``DB_PREPARED_STATEMENTS=false``
+    turns it off — needed behind a pooler in transaction mode (PgBouncer), where a session is not one client's."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if wrapper.vendor != "postgresql" or not getattr(settings, "DB_PREPARED_STATEMENTS", True):
+        cursor.execute(sql, params)
+        return
+    prepared = wrapper.__dict__.setdefault("_casework_prepared", set())  # emptied for every new connection
+    name = f"casework_lookup_{model._meta.db_table}"[:63]
+    if name not in prepared:
+        numbered = sql.replace("%s", "$1", 1).replace("%s", "$2", 1)
+        cursor.execute(f"PREPARE {name} (integer, text) AS {numbered}")  # survives rollbacks: session-level
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name} (%s, %s)", params)
+
+
+def _forget_prepared(sender, connection, **kwargs) -> None:
+    connection.__dict__.pop("_casework_prepared", None)
+
+
+connection_created.connect(_forget_prepared, dispatch_uid="casework-registry-prepared-statements")
 
 
 def _status_history(value) -> list[dict] | None:

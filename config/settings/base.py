@@ -88,6 +88,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A clerk's save and a Celery job in the same process must wait, not fail, on the write lock.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# The portal's application lookup runs as a prepared statement of the database session (casework.registry);
+# set DB_PREPARED_STATEMENTS=false behind a connection pooler in transaction mode (PgBouncer).
+DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "true").lower() not in ("0", "false", "no")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -2,6 +2,8 @@
 apply: the instance must be the ORM's to the last field (JSON, dates, aware datetimes, foreign keys) on either
 backend, and it must stay a normal instance (saving it, loading its relations)."""
 
+import pytest
+
 from casework import registry
 from certificates.models import CertificateApplication
 from tests.certificates.factories import issued_certificate, submit_issue
@@ -41,3 +43,30 @@ def test_the_history_that_comes_with_the_case_is_the_one_history_of_reads(unit, 
     assert read[-1]["status"] == "issued"
     assert all(entry["at"].tzinfo is not None for entry in read)
     assert [entry["at"] for entry in read] == sorted(entry["at"] for entry in read)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_lookup_is_prepared_once_per_connection_and_survives_a_rollback(unit, clock):
+    from django.db import connection, connections, transaction
+
+    application, _code = submit_issue(unit)
+    connections["default"].__dict__.pop("_casework_prepared", None)  # as on a new connection
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert registry.find_case(application.number).pk == application.pk
+        raise RuntimeError("the request failed after the lookup")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'casework_lookup_%%'")
+        assert [row[0] for row in cursor.fetchall()] == ["casework_lookup_certificates_certificateapplication"]
+    found = registry.find_case(application.number)  # EXECUTE only
+    assert field_values(found) == field_values(CertificateApplication.objects.get(pk=application.pk))
+
+
+@pytest.mark.postgres
+def test_without_prepared_statements_the_lookup_gives_the_same_case(unit, clock, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    application, _code = submit_issue(unit)
+    assert field_values(registry.find_case(application.number)) == field_values(
+        CertificateApplication.objects.get(pk=application.pk)
+    )
