@@ -17,7 +17,7 @@ How a service declares and renders a document::
     # in the service, inside its transaction (nothing is rendered for a rolled-back change):
     schedule_documents(application, "receipt")               # kk and ru, by a Celery task after commit
 
-``schedule_documents`` → ``transaction.on_commit`` → the ``render_document`` task (eager in dev, a
+``schedule_documents`` → ``transaction.on_commit`` → the ``render_documents`` task (eager in dev, a
 worker with a broker) → ``render_for(case, kind, language)`` → the builder → ``issue_document``.
 ``schedule_documents`` also writes a ``DocumentRenderRequest`` row in the caller's transaction; the task
 closes it. A render never queued (broker down) or failed is done by the periodic sweep ``render_due``
@@ -655,11 +655,6 @@ def schedule_documents(case, kind: str | Iterable[str], languages: Iterable[str]
 _broker_down_until = 0.0  # monotonic time; after a failed enqueue, skip the broker for a while
 
 
-def request_render(case_label: str, case_pk: int, kind: str, language: str) -> bool:
-    """Queue the render of one document (``request_renders`` for several)."""
-    return request_renders(case_label, case_pk, [(kind, language)])
-
-
 def request_renders(case_label: str, case_pk: int, documents: list[tuple[str, str]]) -> bool:
     """Queue one task rendering ``documents`` [(kind, language)]. With the broker down the request rows stay
     pending and the sweep renders them.
@@ -670,11 +665,9 @@ def request_renders(case_label: str, case_pk: int, documents: list[tuple[str, st
     global _broker_down_until
     if not documents or time.monotonic() < _broker_down_until:
         return False
-    task = render_document if len(documents) == 1 else render_documents
-    args = (case_label, case_pk, *documents[0]) if len(documents) == 1 else (case_label, case_pk, documents)
-    eager = task.app.conf.task_always_eager
+    eager = render_documents.app.conf.task_always_eager
     try:
-        task.apply_async(args=args, retry=False)
+        render_documents.apply_async(args=(case_label, case_pk, documents), retry=False)
     except Exception as exc:
         if eager:  # the task itself failed (it recorded the failure on the request row), not the broker
             logger.exception("render of %s %s %s failed", case_label, case_pk, documents)
@@ -758,6 +751,8 @@ RENDER_TASK_OPTIONS = {
 }
 
 
+# One document (messages queued by earlier releases, bench/documents_batch.py); schedule_documents queues
+# render_documents: one message for all the documents of a change.
 @shared_task(name="casework.pdf.render_document", **RENDER_TASK_OPTIONS)
 def render_document(case_label: str, case_pk: int, kind: str, language: str) -> str | None:
     """Thin and idempotent: the document of the case's current version, rendered unless it exists."""
