@@ -152,17 +152,10 @@ connection_created.connect(_forget_prepared, dispatch_uid="casework-registry-pre
 
 
 def _status_history(value) -> list[dict] | None:
+    """The JSON array ``find_case`` brings (a list on PostgreSQL, text on SQLite; None on other backends)."""
     if value is None:
         return None
-    entries = json.loads(value) if isinstance(value, str) else value
-    parsed = sorted(
-        ((_aware(at), id_, to_state, reason, from_state) for to_state, at, reason, from_state, id_ in entries)
-    )
-    return [
-        {"status": to_state, "at": at, "reason": reason}
-        for at, _id, to_state, reason, from_state in parsed
-        if to_state != from_state
-    ]
+    return _status_changes(json.loads(value) if isinstance(value, str) else value)
 
 
 def history_of(case: Case) -> list[dict]:
@@ -176,18 +169,23 @@ def history_of(case: Case) -> list[dict]:
     content_type = ContentType.objects.get_for_model(case)
     with connection.cursor() as cursor:
         cursor.execute(_HISTORY_SQL, [content_type.pk, case.pk])
-        rows = cursor.fetchall()
-    return [
-        {"status": to_state, "at": _aware(at), "reason": reason}
-        for to_state, at, reason, from_state in rows
-        if to_state != from_state
-    ]
+        return _status_changes(cursor.fetchall())
 
 
 _HISTORY_SQL = (
-    f"SELECT to_state, at, reason, from_state FROM {TransitionLog._meta.db_table} "  # noqa: S608 — names only
-    "WHERE case_type_id = %s AND case_id = %s ORDER BY at, id"
+    f"SELECT to_state, at, reason, from_state, id FROM {TransitionLog._meta.db_table} "  # noqa: S608 — names only
+    "WHERE case_type_id = %s AND case_id = %s"
 )
+
+
+def _status_changes(rows) -> list[dict]:
+    """History rows (to_state, at, reason, from_state, id) → the status changes, ordered by (at, id)."""
+    ordered = sorted((_aware(at), id_, to_state, reason, from_state) for to_state, at, reason, from_state, id_ in rows)
+    return [
+        {"status": to_state, "at": at, "reason": reason}
+        for at, _id, to_state, reason, from_state in ordered
+        if to_state != from_state
+    ]
 
 
 def _aware(value):
