@@ -103,18 +103,19 @@ def attach(
 
 def attach_many(
     case: Case,
-    files: Iterable[tuple[str, str, bytes]],
+    files: Iterable[tuple[str, str, bytes] | tuple[str, str, bytes, str]],
     *,
     uploaded_by: str = "",
     field: str = "documents",
 ) -> list[Attachment]:
-    """Attach several (doc_type, filename, content) at once: each checked (``validate_document``) before any is
-    stored, the files written, then one INSERT for all rows (a filing's documents cost one round trip)."""
+    """Attach several (doc_type, filename, content[, field]) at once: each checked (``validate_document``; an
+    error names the item's own field when it gives one, else ``field``) before any is stored, the files written,
+    then one INSERT for all rows (a filing's documents cost one round trip)."""
     case_type = ContentType.objects.get_for_model(case)
-    checked = [
-        (doc_type, filename, content, validate_document(doc_type, filename, content, field))
-        for doc_type, filename, content in files
-    ]
+    checked = []
+    for doc_type, filename, content, *own_field in files:
+        mime = validate_document(doc_type, filename, content, own_field[0] if own_field else field)
+        checked.append((doc_type, filename, content, mime))
     now = timezone.now()
     attachments = []
     for doc_type, filename, content, mime in checked:

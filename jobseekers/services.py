@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from casework import deadlines, regulations
 from casework.access import scope_to_unit
 from casework.actors import Actor
-from casework.documents import attach
+from casework.documents import attach_many
 from casework.exceptions import RuleViolation, ServiceError
 from casework.models import Channel, NumberSequence, Person, TerritorialUnit
 from casework.services import record_history, run_transition
@@ -181,15 +181,14 @@ def _register(
             deadline=case.step_deadline,
             started_at=rules.step_one_starts_at(received_at, registered_on, timezone.get_current_timezone()),
         )
-        for index, document in enumerate(documents):
-            attach(
-                case,
-                document["type"],
-                document.get("filename", ""),
-                document["content"],
-                uploaded_by=actor.label,
-                field=f"documents.{index}",
-            )
+        attach_many(
+            case,
+            [
+                (document["type"], document.get("filename", ""), document["content"], f"documents.{index}")
+                for index, document in enumerate(documents)
+            ],
+            uploaded_by=actor.label,
+        )
     return Registered(case=case, access_code=access_code)
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from casework import deadlines
 from casework.actors import Actor
-from casework.documents import attach, validate_document
+from casework.documents import attach_many, validate_document
 from casework.exceptions import CaseNotFound, NotAllowedInState, RuleViolation
 from casework.models import Channel, NumberSequence, Organisation, OutboxMessage, Person, TerritorialUnit
 from casework.services import record_history, run_transition
@@ -477,15 +477,14 @@ def register_application(data: ApplicationInput, *, actor: Actor, api_client=Non
             deadlines.set_step(app, "acceptance", registration.registered_on, 0)  # 004 §15: on the day of arrival
         access_code = app.issue_access_code()
         app.save()
-        for doc in data.documents:
-            attach(
-                app,
-                doc["type"],
-                doc.get("filename", ""),
-                doc["content"],
-                uploaded_by=actor.label,
-                field=f"documents.{doc['type']}",
-            )
+        attach_many(
+            app,
+            [
+                (doc["type"], doc.get("filename", ""), doc["content"], f"documents.{doc['type']}")
+                for doc in data.documents
+            ],
+            uploaded_by=actor.label,
+        )
         record_history(
             app,
             transition="register",

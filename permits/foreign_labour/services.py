@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from casework import deadlines
 from casework.actors import Actor
-from casework.documents import attach, validate_document
+from casework.documents import attach, attach_many, validate_document
 from casework.exceptions import CaseNotFound, NotAllowedInState, RuleViolation, TransitionConflict
 from casework.models import Channel, NumberSequence, Organisation, TerritorialUnit
 from casework.services import record_history, run_transition
@@ -358,15 +358,14 @@ def submit_foreign_labour_application(
                 territory=territory,
                 transferee=person_from(item["person"]) if data.intra_corporate else None,
             )
-        for i, doc in enumerate(data.documents):
-            attach(
-                app,
-                doc["type"],
-                doc.get("filename", ""),
-                doc["content"],
-                uploaded_by=actor.label,
-                field=f"documents.{i}",
-            )
+        attach_many(
+            app,
+            [
+                (doc["type"], doc.get("filename", ""), doc["content"], f"documents.{i}")
+                for i, doc in enumerate(data.documents)
+            ],
+            uploaded_by=actor.label,
+        )
         minutes = app.registration_minutes
         record_history(
             app,
