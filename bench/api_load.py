@@ -232,7 +232,39 @@ def parse_wrk(text: str) -> dict:
     }
 
 
-def wrk(url: str, duration: int, script: str, *args: str) -> dict:
+def cpu_snapshot(server: subprocess.Popen | None) -> dict:
+    """CPU seconds used so far by the gunicorn processes, PostgreSQL's, this process's waited-for children (wrk)
+    and the whole machine (busy, idle), to split each scenario's CPU per request."""
+    import resource
+
+    import psutil
+
+    def seconds(process) -> float:
+        try:
+            times = process.cpu_times()
+            return times.user + times.system
+        except psutil.Error:
+            return 0.0
+
+    web = 0.0
+    if server is not None:
+        master = psutil.Process(server.pid)
+        web = seconds(master) + sum(seconds(child) for child in master.children(recursive=True))
+    postgres = {
+        p.pid: seconds(p) for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")
+    }
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine = psutil.cpu_times()
+    return {
+        "web": web,
+        "postgres": postgres,
+        "wrk": children.ru_utime + children.ru_stime,
+        "busy": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0),
+        "idle": machine.idle + getattr(machine, "iowait", 0.0),
+    }
+
+
+def wrk(url: str, duration: int, script: str, *args: str, server: subprocess.Popen | None = None) -> dict:
     command = [
         "wrk",
         "-t",
@@ -250,10 +282,16 @@ def wrk(url: str, duration: int, script: str, *args: str) -> dict:
     ]
     if args:
         command += ["--", *args]
+    before = cpu_snapshot(server)
     result = subprocess.run(command, capture_output=True, text=True, check=True)
+    after = cpu_snapshot(server)
     # Requests wrk left queued in the backlog are still served after it stops: drain them before the next scenario.
     wait_ready(url.split("/api/")[0].rstrip("/").rsplit("/bench/", 1)[0] + "/bench/bare", timeout=300)
-    return parse_wrk(result.stdout)
+    measured = parse_wrk(result.stdout)
+    measured["cpu"] = {key: after[key] - before[key] for key in before if key != "postgres"}
+    # per process: a backend that ended during the scenario drops out instead of making the sum negative
+    measured["cpu"]["postgres"] = sum(t - before["postgres"].get(pid, 0.0) for pid, t in after["postgres"].items())
+    return measured
 
 
 def main() -> int:
@@ -296,14 +334,23 @@ def run(options, started: float) -> int:
             wrk(f"{base}/api/v1/applications/{number}", 2, str(get_lua), auth)
             wrk(base, 2, str(post_lua), str(body_file), auth, run_id + "w")
             results = {}
-            results["bare1"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth)
-            results["get"] = wrk(f"{base}/api/v1/applications/{number}", options.duration, str(get_lua), auth)
-            results["post"] = wrk(base, options.duration, str(post_lua), str(body_file), auth, run_id)
+            results["bare1"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth, server=server)
+            results["get"] = wrk(
+                f"{base}/api/v1/applications/{number}", options.duration, str(get_lua), auth, server=server
+            )
+            results["post"] = wrk(base, options.duration, str(post_lua), str(body_file), auth, run_id, server=server)
             wrk(base, 2, str(post_lua), str(body_file), auth, run_id + "fw", "/bench/post-floor")
             results["floor"] = wrk(
-                base, options.duration, str(post_lua), str(body_file), auth, run_id + "f", "/bench/post-floor"
+                base,
+                options.duration,
+                str(post_lua),
+                str(body_file),
+                auth,
+                run_id + "f",
+                "/bench/post-floor",
+                server=server,
             )
-            results["bare2"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth)
+            results["bare2"] = wrk(f"{base}/bench/bare", options.duration, str(get_lua), auth, server=server)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -354,6 +401,20 @@ def run(options, started: float) -> int:
             f"{r['requests']:9d} {errors:7d}"
         )
     print(f"applications in the database after the run: {created:,} (the POSTs created them, 1 seed + warm-up)")
+    print(
+        "CPU per request (ms, informational; user + system from /proc, the whole machine "
+        f"= {os.cpu_count()} cores busy; 'other' = kernel threads, Redis, this script):"
+    )
+    print(f"  {'scenario':40} {'gunicorn':>9} {'postgres':>9} {'wrk':>7} {'other':>7} {'machine':>8} {'idle':>6}")
+    for key, label in labels.items():
+        r = results[key]
+        cpu, n = r["cpu"], max(1, r["requests"])
+        other = cpu["busy"] - cpu["web"] - cpu["postgres"] - cpu["wrk"]
+        idle = cpu["idle"] / max(1e-9, cpu["idle"] + cpu["busy"])
+        print(
+            f"  {label:40} {cpu['web'] / n * 1e3:9.2f} {cpu['postgres'] / n * 1e3:9.2f} {cpu['wrk'] / n * 1e3:7.2f} "
+            f"{max(0.0, other) / n * 1e3:7.2f} {cpu['busy'] / n * 1e3:8.2f} {idle:6.1%}"
+        )
     floor = results["floor"]["rps"]
     print(
         "POST floor (informational): the least any implementation of this POST must do, in a plain view — parse the "

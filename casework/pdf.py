@@ -615,7 +615,7 @@ def schedule_documents(case, kind: str | Iterable[str], languages: Iterable[str]
     Call it inside the service's transaction: a ``DocumentRenderRequest`` row per document and language is
     written with the change (none for a rolled-back change), so a render whose task was never queued (broker
     down) or failed is done later by the periodic sweep (``render_due``) — the outbox pattern of
-    casework.outbox. A filing's documents cost one SELECT, one INSERT and one Celery message together.
+    casework.outbox. A filing's documents cost one INSERT and one Celery message together.
     """
     kinds = [kind] if isinstance(kind, str) else list(kind)
     languages = list(languages)
@@ -623,19 +623,12 @@ def schedule_documents(case, kind: str | Iterable[str], languages: Iterable[str]
         builder_for(case, each)  # fail now, in the service, if the document was never declared
     case_type = ContentType.objects.get_for_model(case)
     wanted = [(each, language) for each in kinds for language in languages]
-    with transaction.atomic(savepoint=False):  # joins the caller's transaction; one commit when there is none
-        already_open = set(
-            DocumentRenderRequest.objects.filter(
-                case_type_id=case_type.pk,
-                case_id=case.pk,
-                kind__in=kinds,
-                language__in=languages,
-                status__in=OPEN_REQUEST_STATUSES,
-            ).values_list("kind", "language")
-        )  # one open request per document is enough
-        due = timezone.now() + render_grace()
-        number = (getattr(case, "number", "") or str(case.pk))[:40]
-        DocumentRenderRequest.objects.bulk_create(
+    due = timezone.now() + render_grace()
+    number = (getattr(case, "number", "") or str(case.pk))[:40]
+    # One open request per document is enough: a document that already has one is skipped by the unique
+    # constraint render_request_one_open (ON CONFLICT DO NOTHING), in the caller's transaction.
+    DocumentRenderRequest.objects.bulk_create(
+        [
             DocumentRenderRequest(
                 case_type=case_type,
                 case_id=case.pk,
@@ -645,8 +638,9 @@ def schedule_documents(case, kind: str | Iterable[str], languages: Iterable[str]
                 next_attempt_at=due,
             )
             for each, language in wanted
-            if (each, language) not in already_open
-        )
+        ],
+        ignore_conflicts=True,
+    )
     label = _label(case)
     # robust: a render that fails (eager mode) is logged, it does not undo or break the committed change.
     transaction.on_commit(lambda: request_renders(label, case.pk, wanted), robust=True)

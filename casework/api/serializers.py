@@ -5,7 +5,6 @@ services, whose errors carry the same dotted names (``applicant.iin``), so every
 same codes. A service adds its own fields by subclassing.
 """
 
-import base64
 import binascii
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from casework.api.fastjson import b64decode
 from casework.documents import DOCUMENT_TYPES
 
 
@@ -71,7 +71,7 @@ class DocumentUploadSerializer(serializers.Serializer):
                 _("The file is larger than %(max)d MB.") % {"max": limit // 1048576}, code="file_too_large"
             )
         try:
-            content = base64.b64decode("".join(value.split()), validate=True)
+            content = b64decode(value)
         except (binascii.Error, ValueError):
             raise serializers.ValidationError(_("Not valid base64."), code="invalid_base64") from None
         if not content:

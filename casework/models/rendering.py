@@ -41,6 +41,15 @@ class DocumentRenderRequest(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="render_request_due_idx"),
             models.Index(fields=["case_type", "case_id", "kind", "language"], name="render_request_case_idx"),
         ]
+        constraints = [
+            # One open request per document: schedule_documents inserts with ON CONFLICT DO NOTHING instead of
+            # looking first (one statement fewer per step, and two concurrent steps cannot both add one).
+            models.UniqueConstraint(
+                fields=["case_type", "case_id", "kind", "language"],
+                condition=models.Q(status__in=["pending", "failed"]),
+                name="render_request_one_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_number or self.case_id} {self.kind} ({self.language}): {self.status}"

@@ -243,3 +243,35 @@ def test_two_sweeps_at_the_same_moment_render_a_lost_document_once(make_case, br
     assert sorted(r["rendered"] for r in results) == [0, 1]
     assert IssuedDocument.objects.filter(case_id=case.pk).count() == 1
     assert DocumentRenderRequest.objects.get().status == Status.DONE
+
+
+def test_a_closed_request_does_not_stop_a_new_one_for_the_same_document(make_case, broker_down):
+    case = make_case()
+    with transaction.atomic():
+        schedule_documents(case, "decision", languages=["kk"])
+    DocumentRenderRequest.objects.update(status=Status.DONE)
+    with transaction.atomic():
+        schedule_documents(case, "decision", languages=["kk"])
+    assert sorted(DocumentRenderRequest.objects.values_list("status", flat=True)) == [Status.DONE, Status.PENDING]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_steps_scheduling_one_document_at_the_same_moment_leave_one_open_request(make_case, broker_down):
+    """The unique constraint render_request_one_open: the second INSERT waits for the first transaction and then
+    skips (ON CONFLICT DO NOTHING) — before it, two concurrent look-ups both found nothing and both inserted."""
+    case = make_case()
+    barrier = threading.Barrier(2)
+
+    def step(_):
+        try:
+            with transaction.atomic():
+                barrier.wait()
+                schedule_documents(case, "decision", languages=["kk"])
+                time.sleep(0.3)  # both transactions are open at once
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(step, range(2)))
+    assert DocumentRenderRequest.objects.filter(case_id=case.pk, status=Status.PENDING).count() == 1
