@@ -88,8 +88,14 @@ def run_transition(
     expected_state: str | None = None,
     details: dict | None = None,
     after_commit: Iterable[Callable[[C], None]] = (),
+    in_transaction: Iterable[Callable[[C], None]] = (),
     **transition_kwargs: Any,
 ) -> C:
+    """Take ``transition_name`` on the case ``pk`` of ``model`` in one transaction with its history row.
+
+    ``in_transaction`` callbacks run inside it after the change (writes that must commit or roll back with the
+    step, e.g. casework.pdf.schedule_documents; an exception undoes the step); ``after_commit`` ones once it
+    committed (never for a rolled-back change)."""
     field_name = getattr(model, "STATE_FIELD", "status")
     if expected_state is None:
         observed = model.objects.filter(pk=pk).values_list(field_name, flat=True).first()
@@ -142,6 +148,8 @@ def run_transition(
             details=details,
         )
         publish_status_change(case)
+        for callback in in_transaction:
+            callback(case)
         for callback in after_commit:
             transaction.on_commit(lambda cb=callback: cb(case))
     return case

@@ -17,8 +17,9 @@ certificate          Certificate                         003 annex 3; re-rendere
                                                          duplicate): the older copy is superseded
 ===================  ==================================  ============================================
 
-Hooks ``certificates.services`` calls after each step commits (each schedules the rendering through
-``casework.pdf.schedule_documents``: a Celery task per language, eager in development):
+Hooks ``certificates.services`` calls inside each step's transaction (each writes its render requests through
+``casework.pdf.schedule_documents``, which queues the rendering once the step commits: nothing is requested for
+a rolled-back step, and a crash right after the commit loses no document — the sweep renders it):
 
 - ``on_application_received(application)`` — the annex 1 application form and the acceptance receipt;
 - ``on_refused_to_accept(application)`` — the refusal-to-accept receipt;

@@ -116,7 +116,7 @@ def _rule(name: str, code: str, reason: str) -> RuleViolation:
 
 
 # --------------------------------------------------------------------------------------------------
-# After-commit hooks for the documents engine
+# Hooks of the documents engine, called inside each step's transaction
 # --------------------------------------------------------------------------------------------------
 
 
@@ -134,22 +134,6 @@ def in_transaction(name: str, *args: Any) -> None:
     hook = _documents_hook(name)
     if hook is not None:
         hook(*args)
-
-
-def after_commit(name: str, *args: Any) -> None:
-    """Call ``certificates.documents.<name>(*args)`` once the current transaction commits (never for a
-    change that rolled back). A failing hook is logged and never undoes the committed step."""
-
-    def call() -> None:
-        hook = _documents_hook(name)
-        if hook is None:
-            return
-        try:
-            hook(*args)
-        except Exception:  # the step is committed; the document can be rendered again later
-            logger.exception("certificates.documents.%s failed", name)
-
-    transaction.on_commit(call)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -740,7 +724,7 @@ def refuse_to_accept(
         reason=full_reason,
         expected_version=expected_version,
         details={"ground": ground, "missing": missing},
-        after_commit=[lambda app: after_commit("on_refused_to_accept", app)],
+        in_transaction=[lambda app: in_transaction("on_refused_to_accept", app)],
         ground=ground,
         missing=missing,
     )
@@ -889,7 +873,7 @@ def record_protocol(
             reason=reason,
             expected_state=Status.REFERRED,
             details={"protocol": protocol.number, "proposed": proposed.points, "confirmed": confirmed.points},
-            after_commit=[lambda a: after_commit("on_protocol_recorded", a)],
+            in_transaction=[lambda a: in_transaction("on_protocol_recorded", a)],
         )
     return protocol
 
@@ -965,7 +949,7 @@ def _certificate_step(
         details=details,
     )
     if certificate.status != Certificate.Status.ACTIVE:
-        after_commit("on_certificate_ended", certificate)
+        in_transaction("on_certificate_ended", certificate)  # its documents stop certifying with it
     return certificate
 
 
@@ -1134,7 +1118,7 @@ def issue_certificate(
             reason=reason or certificate.number,
             expected_state=app.status,
             details={"certificate": certificate.number, "valid_to": str(certificate.valid_to)},
-            after_commit=[lambda a: after_commit("on_issued", a, certificate)],
+            in_transaction=[lambda a: in_transaction("on_issued", a, certificate)],
             certificate=certificate,
             decided_by=signer,
         )
@@ -1179,7 +1163,7 @@ def refuse_application(
             reason=reason or text,
             expected_state=app.status,
             details={"ground": ground, "refusal_number": number},
-            after_commit=[lambda a: after_commit("on_refused", a)],
+            in_transaction=[lambda a: in_transaction("on_refused", a)],
             ground=ground,
             motivation=motivation.strip(),
             number=number,
@@ -1553,7 +1537,6 @@ __all__ = [
     "flag_step_deadlines",
     "provider_unit",
     "eligible_members",
-    "after_commit",
 ]
 
 

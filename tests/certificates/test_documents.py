@@ -292,3 +292,42 @@ def test_kazakh_and_russian_certificates_share_one_verification_number(clock, un
     kk, ru = documents.render_for(certificate, "certificate")
     assert kk.number == ru.number and (kk.language, ru.language) == ("kk", "ru")
     assert kk.number.startswith("QC-C-2026-")
+
+
+def open_requests(obj) -> set[tuple[str, str]]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from casework.models import DocumentRenderRequest
+
+    return set(
+        DocumentRenderRequest.objects.filter(
+            case_type=ContentType.objects.get_for_model(obj), case_id=obj.pk, status="pending"
+        ).values_list("kind", "language")
+    )
+
+
+def both(kind: str) -> set[tuple[str, str]]:
+    return {(kind, "kk"), (kind, "ru")}
+
+
+def test_every_step_writes_its_render_requests_in_its_own_transaction(clock, unit, profession, members):
+    """No on-commit callback runs in this test (the test's transaction never commits): each step's documents
+    are requested by rows written with the step, which the sweep renders if the queued task is lost."""
+    application, certificate = issued(unit, profession, members)
+    assert open_requests(application) == both("application_form") | both("receipt") | both("commission_protocol")
+    assert open_requests(certificate) == both("certificate")
+    assert open_requests(refused(unit, profession, members)) >= both("refusal")
+    assert open_requests(refused_to_accept(unit, profession)) >= both("refusal_to_accept")
+
+
+def test_a_step_whose_render_request_fails_is_undone(clock, unit, profession, members, monkeypatch):
+    application = assessed(unit, profession, members)
+
+    def broken(*args):
+        raise RuntimeError("the document was never declared")
+
+    monkeypatch.setattr(documents, "on_issued", broken)
+    with pytest.raises(RuntimeError):
+        services.issue_certificate(application, actor=JOB)
+    assert CertificateApplication.objects.get(pk=application.pk).status == application.status
+    assert not Certificate.objects.exists()
