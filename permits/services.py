@@ -877,6 +877,48 @@ def _terminate_on_notice(notice: TerminationNotice, active: list[int], actor: Ac
             details={"termination_notice": notice.number, "late": notice.is_late},
         )
     _render("render_termination_notice", notice.pk)
+    _close_other_pending_notices(notice, [notice.permit_id, *active], actor)
+
+
+def _close_other_pending_notices(notice: TerminationNotice, permit_ids: list[int], actor: Actor) -> None:
+    """Other web-form notices still awaiting confirmation for the permit that has just ended have nothing left to
+    end: each is rejected, naming the notice that ended it (a clerk no longer has to reject them one by one)."""
+    others = (
+        TerminationNotice.objects.filter(permit_id__in=permit_ids, status=NoticeStatus.PENDING)
+        .exclude(pk=notice.pk)
+        .order_by("pk")
+    )
+    text = _("The permit already ended with termination notice %(n)s.") % {"n": notice.number}
+    for pk in others.values_list("pk", flat=True):
+        _reject_notice(pk, text, actor=actor, details={"ended_by": notice.number})
+
+
+def _reject_notice(
+    notice_id: int, reason: str, *, actor: Actor, expected_version: int | None = None, details: dict | None = None
+) -> TerminationNotice:
+    notice = run_transition(
+        TerminationNotice,
+        notice_id,
+        "reject",
+        actor=actor,
+        expected_version=expected_version,
+        reason=reason,
+        details=details,
+        rejection=reason,
+        decided_at=timezone.now(),
+        decided_by=actor.label[:150],
+    )
+    permit = Permit.objects.get(pk=notice.permit_id)
+    record_history(
+        permit,
+        transition="termination_notice_rejected",
+        from_state=permit.status,
+        to_state=permit.status,
+        actor=actor,
+        reason=_("Termination notice %(n)s rejected: %(r)s") % {"n": notice.number, "r": reason},
+        details={"termination_notice": notice.number},
+    )
+    return notice
 
 
 def _pending_notice(notice_id: int) -> TerminationNotice:
@@ -929,28 +971,7 @@ def reject_termination_notice(
         raise rules.violation("reason_required", _("Give the reason of the rejection."), "reason")
     with transaction.atomic():
         notice = _pending_notice(notice_id)
-        notice = run_transition(
-            TerminationNotice,
-            notice.pk,
-            "reject",
-            actor=actor,
-            expected_version=expected_version,
-            reason=reason,
-            rejection=reason,
-            decided_at=timezone.now(),
-            decided_by=actor.label[:150],
-        )
-        permit = Permit.objects.get(pk=notice.permit_id)
-        record_history(
-            permit,
-            transition="termination_notice_rejected",
-            from_state=permit.status,
-            to_state=permit.status,
-            actor=actor,
-            reason=_("Termination notice %(n)s rejected: %(r)s") % {"n": notice.number, "r": reason},
-            details={"termination_notice": notice.number},
-        )
-    return notice
+        return _reject_notice(notice.pk, reason, actor=actor, expected_version=expected_version)
 
 
 def revoke_permit(

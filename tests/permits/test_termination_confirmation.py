@@ -162,19 +162,45 @@ def test_rejection_needs_a_reason(permit):
     assert refused.value.code == "reason_required"
 
 
-def test_a_notice_for_a_permit_ended_meanwhile_cannot_be_confirmed_only_rejected(api, permit):
+def test_a_pending_notice_is_rejected_when_another_notice_ends_the_permit_004_s28(api, permit):
     pending = web_notice(permit)
-    services.submit_termination_notice(
+    ending = services.submit_termination_notice(
         permit_number=permit.number,
         employer_iin=EMPLOYER_IIN,
         contract_ended_on=timezone.localdate(),
         channel=Channel.PORTAL,
         actor=Actor.job("portal"),
     )
+    pending = TerminationNotice.objects.get(pk=pending.pk)
+    assert pending.status == NoticeStatus.REJECTED and ending.number in pending.rejection_reason
+    assert history(pending)[-1] == ("reject", NoticeStatus.PENDING, NoticeStatus.REJECTED)
+    assert history(fresh(permit))[-1] == ("termination_notice_rejected", "terminated", "terminated")
+    with pytest.raises(NotAllowedInState):
+        services.confirm_termination_notice(pending.pk, actor=Actor.job("test"))
+
+
+def test_confirming_one_of_several_web_notices_rejects_the_others_004_s28(permit):
+    first, second, third = web_notice(permit), web_notice(permit), web_notice(permit)
+    services.confirm_termination_notice(second.pk, actor=Actor.job("test"))
+    statuses = dict(TerminationNotice.objects.values_list("pk", "status"))
+    assert statuses == {
+        first.pk: NoticeStatus.REJECTED,
+        second.pk: NoticeStatus.CONFIRMED,
+        third.pk: NoticeStatus.REJECTED,
+    }
+    for other in (first, third):
+        assert second.number in TerminationNotice.objects.get(pk=other.pk).rejection_reason
+    assert fresh(permit).status == PermitStatus.TERMINATED and Quota.objects.get().issued == 0
+
+
+def test_a_notice_for_a_permit_ended_otherwise_cannot_be_confirmed_only_rejected(permit):
+    pending = web_notice(permit)
+    LabourImmigrantPermit.objects.filter(pk=permit.pk).update(status=PermitStatus.REVOKED)  # ended meanwhile
     with pytest.raises(ServiceError) as refused:
         services.confirm_termination_notice(pending.pk, actor=Actor.job("test"))
     assert refused.value.code == rules.PERMIT_NOT_ACTIVE
-    services.reject_termination_notice(pending.pk, reason="Already ended by the portal's notice.", actor=Actor.job("t"))
+    services.reject_termination_notice(pending.pk, reason="Already revoked.", actor=Actor.job("t"))
+    assert TerminationNotice.objects.get(pk=pending.pk).status == NoticeStatus.REJECTED
 
 
 def test_a_clerk_without_the_permission_cannot_confirm(client, unit, permit):
