@@ -1,6 +1,7 @@
 """Admin of the portal API's clients, webhooks, outbox and idempotency records.
 
-Adding a client generates its key and shows it once (a message); only the hash is stored. Clients
+Adding a client generates its key and shows it once (a message); only the hash is stored. A webhook's signing
+secret is shown once too (when added or rotated), masked afterwards. Clients
 are revoked, never deleted (they are named in case histories); outbox messages and idempotency
 records are evidence and read-only.
 """
@@ -13,6 +14,7 @@ from django.utils.translation import ngettext
 
 from casework import outbox
 from casework.models import API_SCOPES, ApiClient, IdempotencyRecord, OutboxMessage, WebhookSubscription
+from casework.models.api import new_webhook_secret
 
 KNOWN_EVENTS = {
     outbox.STATUS_CHANGED: _("an application's status changed"),
@@ -94,16 +96,50 @@ class WebhookSubscriptionForm(forms.ModelForm):
         fields = ("client", "url", "events", "is_active")
 
 
+def _show_secret_once(request, subscription):
+    messages.warning(
+        request,
+        _(
+            "The signing secret of the webhook %(url)s is shown only now; give it to the receiver (it checks "
+            "X-Signature with it), it cannot be displayed again: %(secret)s"
+        )
+        % {"url": subscription.url, "secret": subscription.secret},
+    )
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """The signing secret is kept in clear (HMAC needs it) but shown once — when the subscription is added or its
+    secret rotated — like an API key; afterwards only its first characters, to tell secrets apart."""
+
     form = WebhookSubscriptionForm
     list_display = ("client", "url", "event_list", "is_active", "created_at")
     list_filter = ("is_active",)
-    readonly_fields = ("secret", "created_at")
+    readonly_fields = ("masked_secret", "created_at")
+    actions = ["rotate_secret"]
 
     @admin.display(description=_("events"))
     def event_list(self, obj):
         return ", ".join(obj.events or [])
+
+    @admin.display(description=_("signing secret"))
+    def masked_secret(self, obj):
+        if not obj or not obj.secret:
+            return "—"
+        return _("%(start)s… (shown once when added or rotated)") % {"start": obj.secret[:4]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            _show_secret_once(request, obj)
+
+    @admin.action(description=_("Rotate the signing secret (the receiver needs the new one)"), permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        for subscription in queryset:
+            subscription.secret = new_webhook_secret()
+            subscription.save(update_fields=["secret"])
+            self.log_change(request, subscription, [{"changed": {"fields": ["secret"]}}])
+            _show_secret_once(request, subscription)
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: its messages are the record of what was sent

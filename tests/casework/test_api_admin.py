@@ -109,3 +109,28 @@ def test_idempotency_records_are_read_only(admin_http):
     assert admin_http.get("/admin/casework/idempotencyrecord/").status_code == 200
     assert admin_http.get("/admin/casework/idempotencyrecord/add/").status_code == 403
     assert admin_http.get(f"/admin/casework/idempotencyrecord/{record.pk}/delete/").status_code == 403
+
+
+def test_a_webhook_secret_is_shown_once_then_masked_and_can_be_rotated(admin_http):
+    client, _ = ApiClient.issue("portal", ["calendar:read"], "portal")
+    added = admin_http.post(
+        "/admin/casework/webhooksubscription/add/",
+        {"client": client.pk, "url": "https://portal.example.kz/hooks", "events": ["*"], "is_active": "on"},
+        follow=True,
+    )
+    subscription = WebhookSubscription.objects.get()
+    first = subscription.secret
+    assert first in added.content.decode()  # once, in the message after adding
+    page = admin_http.get(f"/admin/casework/webhooksubscription/{subscription.pk}/change/").content.decode()
+    assert first not in page and f"{first[:4]}…" in page
+    assert first not in admin_http.get("/admin/casework/webhooksubscription/").content.decode()
+
+    rotated = admin_http.post(
+        "/admin/casework/webhooksubscription/",
+        {"action": "rotate_secret", "_selected_action": [subscription.pk]},
+        follow=True,
+    )
+    second = WebhookSubscription.objects.get().secret
+    assert second != first and second in rotated.content.decode() and first not in rotated.content.decode()
+    history = admin_http.get(f"/admin/casework/webhooksubscription/{subscription.pk}/history/").content.decode()
+    assert first not in history and second not in history
