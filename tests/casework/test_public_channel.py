@@ -36,6 +36,7 @@ from casework.public.views import PublicApplicationView, Submitted
 from casework.services import record_history, run_transition
 from tests.caseapp.models import DemoCase
 from tests.factories import DistrictFactory, make_identifier
+from tests.public_pages import error_of
 from tests.samples import EXE, PDF, jpeg, padded_pdf, png
 
 # --- the demo service ---------------------------------------------------------------------------
@@ -164,12 +165,6 @@ def post_form(client, data=None, upload=None, **extra):
 
 def nothing_created():
     return not DemoCase.objects.exists() and not Person.objects.exists() and not Attachment.objects.exists()
-
-
-def error_of(response, field):
-    """The error text shown next to ``field`` (its <p id=id_<field>_error>)."""
-    match = re.search(rf'<p class="field-error" id="id_{field}_error"\s*>(.*?)</p>', response.content.decode(), re.S)
-    return match.group(1).strip() if match else ""
 
 
 def file_and_track(client=None):

@@ -22,6 +22,7 @@ from casework.models import Attachment, Channel, Person
 from certificates import rules, services
 from certificates.models import CertificateApplication
 from tests.factories import RegionFactory, make_identifier
+from tests.public_pages import error_of
 from tests.samples import EXE, PDF, png
 
 from .factories import JOB, ProfessionFactory, issued_certificate
@@ -94,12 +95,6 @@ def issue_data(entry, **overrides):
 
 def post(client, kind, data, **extra):
     return client.post(f"/certificates/apply/{kind}/", data, **extra)
-
-
-def error_of(response, field):
-    html = response.content.decode()
-    match = re.search(rf'<p class="field-error" id="id_{field}_error"\s*>(.*?)</p>', html, re.S)
-    return match.group(1).strip() if match else ""
 
 
 def nothing_created():

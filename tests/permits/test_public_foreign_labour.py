@@ -6,7 +6,6 @@ Every bad input gets its error next to its field and creates nothing; a refusal 
 """
 
 import datetime as dt
-import html as htmllib
 import re
 
 import pytest
@@ -22,6 +21,7 @@ from permits.foreign_labour import services as fl_services
 from permits.foreign_labour.models import FLPStatus, ForeignLabourPermitApplication, RequestedWorker
 from permits.models import Quota
 from tests.factories import DistrictFactory, RegionFactory, make_identifier
+from tests.public_pages import error_of, errors, receipt, summary
 from tests.samples import EXE, PDF
 
 pytestmark = pytest.mark.django_db
@@ -120,28 +120,8 @@ def post(client, variant, data):
     return client.post(f"/permits/foreign-labour/{variant}/", data)
 
 
-def error_of(response, field):
-    match = re.search(rf'<p class="field-error" id="id_{field}_error"\s*>(.*?)</p>', response.content.decode(), re.S)
-    return htmllib.unescape(match.group(1).strip()) if match else ""
-
-
-def errors(response):
-    found = re.findall(r'class="field-error" id="id_(\w+)_error"\s*>([^<]+)<', response.content.decode())
-    return {name: htmllib.unescape(message) for name, message in found}
-
-
-def summary(response) -> str:
-    match = re.search(r'id="error-summary"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return htmllib.unescape(re.sub(r"<[^>]+>", " ", match.group(1))) if match else ""
-
-
 def nothing_created():
     return not Application.objects.exists() and not Attachment.objects.exists()
-
-
-def receipt(client, response):
-    html = client.get(response["Location"]).content.decode()
-    return html, re.search(r'id="access-code-value">([^<]+)<', html).group(1)
 
 
 # --- the start page --------------------------------------------------------------------------------------------

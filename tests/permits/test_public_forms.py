@@ -6,7 +6,6 @@ with the number and the expected result date and is followed with the number and
 """
 
 import datetime as dt
-import html as htmllib
 import re
 
 import pytest
@@ -27,6 +26,7 @@ from permits.models import (
     TerminationNotice,
 )
 from tests.factories import DistrictFactory
+from tests.public_pages import error_of, errors, receipt, summary
 from tests.samples import EXE, PDF, png
 
 from .conftest import EMPLOYER_IIN, OTHER_IIN, move_validity
@@ -142,29 +142,8 @@ def post(client, kind, data, **extra):
     return client.post(f"/permits/apply/{kind}/", data, **extra)
 
 
-def error_of(response, field):
-    html = response.content.decode()
-    match = re.search(rf'<p class="field-error" id="id_{field}_error"\s*>(.*?)</p>', html, re.S)
-    return htmllib.unescape(match.group(1).strip()) if match else ""
-
-
-def errors(response):
-    found = re.findall(r'class="field-error" id="id_(\w+)_error"\s*>([^<]+)<', response.content.decode())
-    return {name: htmllib.unescape(message) for name, message in found}
-
-
-def summary(response) -> str:
-    match = re.search(r'id="error-summary"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return htmllib.unescape(re.sub(r"<[^>]+>", " ", match.group(1))) if match else ""
-
-
 def nothing_created():
     return not Application.objects.exists() and not Attachment.objects.exists()
-
-
-def receipt(client, response):
-    html = client.get(response["Location"]).content.decode()
-    return html, re.search(r'id="access-code-value">([^<]+)<', html).group(1)
 
 
 # --- the start page and the choice of the kind ------------------------------------------------------------
