@@ -6,7 +6,7 @@ Only superusers and the administrator role see every unit. A staff user with no 
 import operator
 from functools import cache, reduce
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .roles import ADMINISTRATOR
 
@@ -104,11 +104,13 @@ def party_relations(model) -> tuple[tuple[type, str, str], ...]:
 
 def scope_parties(queryset: QuerySet, user) -> QuerySet:
     """The persons / organisations the clerk may see (least privilege, README "Roles"): the parties of a case,
-    permit or certificate of the clerk's units; the administrator role sees all.
+    permit or certificate of the clerk's units, and those a clerk registered in the admin in one of these units
+    (``registered_in``, set by casework.admin.PartyAdmin: a registrar sees and picks the person they just added
+    before it is a party of anything); the administrator role sees all.
 
     One EXISTS per relation (casework.access.party_relations), each an index probe on the relation's foreign key
-    (Django indexes every ForeignKey) with the unit ids of the clerk (one small query first): no join on the
-    units' path, no query per row.
+    (Django indexes every ForeignKey), and ``registered_in_id IN (...)`` on the party's own foreign-key index, all
+    with the unit ids of the clerk (one small query first): no join on the units' path, no query per row.
     """
     ids = visible_unit_ids(user)
     if ids is None:
@@ -119,6 +121,8 @@ def scope_parties(queryset: QuerySet, user) -> QuerySet:
         Exists(related._base_manager.filter(**{field: OuterRef("pk"), f"{lookup}__in": ids}))
         for related, field, lookup in party_relations(queryset.model)
     ]
+    if any(f.name == "registered_in" for f in queryset.model._meta.concrete_fields):
+        visible.append(Q(registered_in_id__in=ids))
     if not visible:
         return queryset.none()
     return queryset.filter(reduce(operator.or_, visible))

@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .access import can_access_case, scope_parties, scope_to_unit
+from .access import can_access_case, clerk_unit, scope_parties, scope_to_unit
 from .actors import Actor
 from .exceptions import ServiceError
 from .models import Attachment, ClerkProfile, Organisation, Person, Suspension, TerritorialUnit, TransitionLog
@@ -419,12 +419,23 @@ class PartyAdmin(admin.ModelAdmin):
 
     An out-of-scope party's pages answer like an out-of-scope case's: the admin's "doesn't exist" (get_object
     finds nothing in this queryset). The autocomplete and raw-id lookups of other forms go through this queryset
-    too, so they offer the in-scope parties only."""
+    too, so they offer the in-scope parties only.
+
+    A party a clerk adds here is registered in the clerk's unit (``registered_in``), so that unit's clerks (and
+    those of the units above it) see and pick it before it is a party of anything; an administrator without a
+    unit leaves it empty (they see every party anyway)."""
 
     show_full_result_count = False  # no second COUNT over the scoped table for the "n total" link
+    readonly_fields = ("registered_in",)
 
     def get_queryset(self, request):
         return scope_parties(super().get_queryset(request), request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.registered_in_id is None:
+            unit = clerk_unit(request.user)
+            obj.registered_in_id = unit.pk if unit is not None else None
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Person)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from casework.countries import validate_alpha3
 from casework.identifiers import validate_bin, validate_iin
 
+from .units import TerritorialUnit
+
 phone_validator = RegexValidator(r"^\+?[0-9 ()-]{7,20}$", _("Phone: use digits, spaces and an optional leading +."))
 
 
@@ -26,6 +28,20 @@ class Person(models.Model):
     residence_country_address = models.CharField(_("address in the country of residence"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
+    # The unit of the clerk who registered the person in the admin (casework.admin.PartyAdmin.save_model): that
+    # unit's clerks see the person before it is a party of anything (casework.access.scope_parties). Null when a
+    # service created it for a filing (a party of the case at once) or an administrator without a unit did.
+    # Not named ``unit``: casework.access._unit_lookup would then take a person's relations as unit-held objects.
+    registered_in = models.ForeignKey(
+        TerritorialUnit,
+        verbose_name=_("registered in (territorial unit)"),
+        help_text=_("The territorial unit of the clerk who registered this record."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -55,6 +71,20 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
+    # The unit of the clerk who registered the organisation in the admin (casework.admin.PartyAdmin.save_model): that
+    # unit's clerks see the organisation before it is a party of anything (casework.access.scope_parties). Null when a
+    # service created it for a filing (a party of the case at once) or an administrator without a unit did.
+    # Not named ``unit``: casework.access._unit_lookup would then take an organisation's relations as unit-held objects.
+    registered_in = models.ForeignKey(
+        TerritorialUnit,
+        verbose_name=_("registered in (territorial unit)"),
+        help_text=_("The territorial unit of the clerk who registered this record."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("employer")
