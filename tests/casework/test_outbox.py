@@ -342,3 +342,58 @@ def test_a_message_being_sent_by_one_worker_is_skipped_by_another(receiver):
     assert [json.loads(r["body"])["number"] for r in receiver.requests] == ["QC-2"]
     assert OutboxMessage.objects.get(pk=first.pk).status == "pending"
     assert OutboxMessage.objects.get(pk=second.pk).status == "delivered"
+
+
+# --- many at once (set-based jobs) ---------------------------------------------------------------------------
+
+
+def message_rows():
+    return [
+        (m.event, m.payload, m.subscription_id, m.status, m.attempts, m.last_error, m.delivered_at, str(m.event_id))
+        for m in OutboxMessage.objects.order_by("pk")
+    ]
+
+
+@pytest.mark.django_db
+def test_many_changes_at_once_write_the_rows_one_by_one_publishing_writes(django_capture_on_commit_callbacks):
+    """On PostgreSQL one INSERT … SELECT (no Python object per message), elsewhere bulk_create: the same rows as
+    publish_status_changed for each change — per change one event id shared by its subscriptions."""
+    first, second = subscribe("https://a.example/hook"), subscribe("https://b.example/hook", name="other")
+    subscribe("https://c.example/hook", events=["something.else"], name="third")  # does not want the event
+    at = timezone.now()
+    changes = [("LIP-2026-000001", "expired"), ("LIP-2026-000002", "expired"), ("LIP-2026-000003", "terminated")]
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert outbox.publish_status_changed_many(changes, at=at) == 6
+    assert len(callbacks) == 1  # one delivery request for the whole batch
+    many = message_rows()
+    OutboxMessage.objects.all().delete()
+    for number, status in changes:
+        outbox.publish_status_changed(number, status, at=at)
+    one_by_one = message_rows()
+    assert [row[:-1] for row in many] == [row[:-1] for row in one_by_one]
+    assert [row[2] for row in many] == [first.pk, second.pk] * 3
+    event_ids = [row[-1] for row in many]
+    assert event_ids[0] == event_ids[1] != event_ids[2] == event_ids[3] != event_ids[4] == event_ids[5]
+    assert len(set(event_ids)) == 3
+
+
+@pytest.mark.django_db
+def test_many_changes_without_subscribers_or_changes_write_nothing():
+    assert outbox.publish_status_changed_many([("LIP-2026-000001", "expired")]) == 0
+    subscribe("https://a.example/hook")
+    assert outbox.publish_status_changed_many([]) == 0
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_message_written_many_at_once_is_delivered_signed(receiver):
+    subscription = subscribe(receiver.url)
+    outbox.publish_status_changed_many([("LIP-2026-000007", "expired")])
+    message = OutboxMessage.objects.get()
+    make_due(message)
+    assert outbox.deliver_due()["delivered"] == 1
+    request = receiver.requests[0]
+    assert verify(request, subscription.secret)
+    body = json.loads(request["body"])
+    assert body["event"] == EVENT and body["number"] == "LIP-2026-000007" and body["status"] == "expired"
+    assert request["headers"]["X-Event-Id"] == str(message.event_id)
