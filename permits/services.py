@@ -54,10 +54,6 @@ def _number(prefix: str, day: date) -> str:
     return NumberSequence.next_number(prefix, day.year)
 
 
-def _after_commit(func, *args) -> None:
-    transaction.on_commit(lambda: func(*args), robust=True)
-
-
 def _render(name: str, *args) -> None:
     """Ask for an annex form in the service's transaction: casework.pdf.schedule_documents records the request
     with the change and renders after commit, so a PDF failure never undoes the decision and a render lost with
@@ -525,7 +521,9 @@ def _hand_out_duplicate(app: Application, actor: Actor) -> Application:
         "issue_duplicate",
         actor=actor,
         permit=permit,
-        decided_on=timezone.localdate(),
+        # The day of the request is its registration day (004 §14: after office hours or on a day off, the next
+        # working day), so the decision never predates the registration and meets its same-day term.
+        decided_on=app.registered_on,
         reason=_("Duplicate issued on the day of the request (004 §27)."),
     )
     _render("render_permit", permit.pk, app.pk)
@@ -687,12 +685,15 @@ def refuse_application(
 def _end_permit(
     permit_id: int, transition_name: str, *, actor: Actor, ended_on: date, reason: str = "", details: dict | None = None
 ) -> Permit:
-    permit = run_transition(
-        Permit, permit_id, transition_name, actor=actor, ended_on=ended_on, reason=reason, details=details
-    )
-    if Permit.objects.filter(pk=permit_id, holds_quota_unit=True).update(holds_quota_unit=False):
-        quotas.release_issued(permit.quota_id)  # the unit is free again
-    _after_commit(_set_document_status, permit.pk, transition_name, reason)
+    # One transaction: the permit ends, its quota unit is free and its documents stop certifying it together
+    # (after the commit, a crash in between left the public verify page saying "valid" for an ended permit).
+    with transaction.atomic():
+        permit = run_transition(
+            Permit, permit_id, transition_name, actor=actor, ended_on=ended_on, reason=reason, details=details
+        )
+        if Permit.objects.filter(pk=permit_id, holds_quota_unit=True).update(holds_quota_unit=False):
+            quotas.release_issued(permit.quota_id)  # the unit is free again
+        _set_document_status(permit.pk, transition_name, reason)
     return permit
 
 

@@ -954,10 +954,12 @@ def refuse_application(
 
 
 def _end_permit(permit_id: int, transition_name: str, *, actor: Actor, ended_on: date, reason: str) -> Permit:
-    permit = run_transition(Permit, permit_id, transition_name, actor=actor, ended_on=ended_on, reason=reason)
-    if permit.quota_id and Permit.objects.filter(pk=permit_id, quota_units__gt=0).update(quota_units=0):
-        quotas.release_issued(permit.quota_id, units=permit.quota_units)
-    _after_commit(_mark_documents, permit.pk, transition_name, reason)
+    # One transaction: the permit ends, its quota places are free and its documents stop certifying it together.
+    with transaction.atomic():
+        permit = run_transition(Permit, permit_id, transition_name, actor=actor, ended_on=ended_on, reason=reason)
+        if permit.quota_id and Permit.objects.filter(pk=permit_id, quota_units__gt=0).update(quota_units=0):
+            quotas.release_issued(permit.quota_id, units=permit.quota_units)
+        _mark_documents(permit.pk, transition_name, reason)
     return permit
 
 

@@ -203,8 +203,10 @@ def test_history_of_a_case_registered_under_an_added_version_says_what_changed(c
 
 
 def test_labour_immigrant_extension_window_follows_the_version_of_the_registration_date_004_s24_s25(
-    administrator,
+    administrator, clock
 ):
+    """On the module's clock (Thursday 10:00, in office hours): a filing made now is registered today — at the
+    wall clock after 18:30 it would be registered tomorrow, under the amended version, whatever this test says."""
     from casework.actors import Actor
     from casework.exceptions import RuleViolation
     from permits import rules as permit_rules

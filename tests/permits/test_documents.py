@@ -46,3 +46,21 @@ def test_permit_annex_5_and_revocation_annexes_8_and_9_are_issued_in_kk_and_ru(
         (DocumentKind.NOTICE, "ru"),
     }
     assert set(permits.values_list("status", flat=True)) == {"revoked"}  # the verify page says so
+
+
+def test_a_permit_ending_changes_its_documents_status_in_the_same_transaction(
+    unit, quota, job, django_capture_on_commit_callbacks
+):
+    """No on-commit callback runs for the revocation here: the annex 5 copies say "revoked" as part of the
+    revocation itself, so a crash right after its commit cannot leave the verify page saying "valid"."""
+    with django_capture_on_commit_callbacks(execute=True):
+        app, _code = services.register_application(application_input(unit), actor=job)
+        app = issue_through(app, job)
+    permit = LabourImmigrantPermit.objects.get(pk=app.result_permit_id)
+    permits = IssuedDocument.objects.filter(kind=DocumentKind.PERMIT, case_number=permit.number)
+    assert set(permits.values_list("status", flat=True)) == {"valid"}
+    with django_capture_on_commit_callbacks(execute=False):
+        services.revoke_permit(
+            permit_id=permit.pk, act_number="12", act_date=permit.issued_on, act_body="Labour inspection", actor=job
+        )
+    assert set(permits.values_list("status", flat=True)) == {"revoked"}

@@ -90,3 +90,15 @@ def test_the_verify_page_shows_an_extended_permit_and_the_superseded_one(
     assert IssuedDocument.objects.get(pk=first.pk).status == "superseded"
     assert "ПРОДЛЁННОЕ" in text_of(latest)
     assert client.get(f"/verify/{latest.number}").status_code == 200
+
+
+def test_a_revoked_permit_s_documents_say_so_in_the_revocation_s_own_transaction(
+    region, members, job, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        permit = issued_permit(region, members)
+    copies = IssuedDocument.objects.filter(case_number=permit.number, kind=DocumentKind.PERMIT)
+    assert set(copies.values_list("status", flat=True)) == {"valid"}
+    with django_capture_on_commit_callbacks(execute=False):  # nothing after the commit runs
+        flp.revoke_permit(permit.pk, reason="The employer's licence was withdrawn.", actor=job)
+    assert set(copies.values_list("status", flat=True)) == {"revoked"}

@@ -331,6 +331,27 @@ def test_duplicate_is_issued_on_the_day_of_the_request_004_s27(unit, quota, job,
     assert counts(quota) == (0, 1)
 
 
+@pytest.mark.parametrize(
+    ("local_time", "registered"),
+    [
+        ((2026, 11, 20, 10, 0), dt.date(2026, 11, 20)),  # Friday in office hours: that day
+        ((2026, 11, 20, 19, 0), dt.date(2026, 11, 23)),  # Friday after 18:30: Monday (004 §14)
+        ((2026, 11, 21, 12, 0), dt.date(2026, 11, 23)),  # Saturday: Monday
+    ],
+)
+def test_a_duplicate_is_decided_on_its_registration_day_never_before_it_004_s27_s14(
+    unit, quota, job, issued_permit, local_time, registered
+):
+    permit = issued_permit(6)
+    received_at = timezone.make_aware(dt.datetime(*local_time))
+    app, _code = services.register_application(
+        application_input(unit, kind=rules.DUPLICATE, permit_number=permit.number, received_at=received_at),
+        actor=job,
+    )
+    assert app.status == ApplicationStatus.ISSUED
+    assert app.registered_on == app.decided_on == app.due_date == registered
+
+
 # --- termination notices (004 §28) --------------------------------------------------------------------------
 
 
