@@ -135,5 +135,17 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = record.stack_info
-        # Extras and exceptions may carry what the filter did not see: mask the whole line once more.
-        return mask_personal_data(json.dumps(entry, ensure_ascii=False, default=str))
+        # Extras and exceptions may carry what the filter did not see: every text value is masked once more, and
+        # an integer that reads as an identifier (an IIN passed as a number) becomes its masked text. Masking
+        # the serialised line instead once turned a float's digits into "6.[doc-no]e-05": invalid JSON.
+        return json.dumps({key: _masked(value) for key, value in entry.items()}, ensure_ascii=False, default=str)
+
+
+def _masked(value):
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+        masked = mask_personal_data(text)
+        return value if masked == text else masked
+    return value  # floats (durations, sizes), booleans, None: never an identifier

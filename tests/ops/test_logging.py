@@ -69,6 +69,23 @@ def test_the_filter_masks_arguments_and_tracebacks_before_the_formatter_sees_the
     assert IIN not in line and PASSPORT not in line
 
 
+@pytest.mark.parametrize("duration", [6.012345678e-05, 0.123456789, 123456789.5, 1e-9])
+def test_extras_are_masked_value_by_value_and_the_line_stays_json(duration):
+    """A float whose digits read like a document number (SQL durations at DEBUG) stays a number: masking the
+    serialised line once wrote "duration": 6.[doc-no]e-05 — invalid JSON, a flaky failure of the test below."""
+    record = logging.LogRecord("django.db.backends", logging.DEBUG, __file__, 1, "(0.000) SELECT 1", (), None)
+    record.duration = duration
+    record.applicant_iin = int(IIN)  # an IIN passed as a number
+    record.note = f"passport {PASSPORT}"
+    record.count = 123
+    PersonalDataFilter().filter(record)
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert entry["duration"] == duration
+    assert entry["applicant_iin"] == "[iin]" and entry["note"] == "passport [doc-no]" and entry["count"] == 123
+    assert IIN not in line and PASSPORT not in line
+
+
 def test_a_whole_application_flow_logged_at_debug_leaves_no_iin_or_passport_number(
     clock, portal, body_with_personal_data, json_log, settings
 ):
