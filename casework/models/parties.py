@@ -10,7 +10,28 @@ from .units import TerritorialUnit
 phone_validator = RegexValidator(r"^\+?[0-9 ()-]{7,20}$", _("Phone: use digits, spaces and an optional leading +."))
 
 
-class Person(models.Model):
+class RegisteredInUnit(models.Model):
+    """``registered_in``: the unit of the clerk who registered the party in the admin (casework.admin.PartyAdmin.
+    save_model); that unit's clerks see it before it is a party of anything (casework.access.scope_parties). Null
+    when a service created it for a filing (a party of the case at once) or an administrator without a unit did.
+    Not named ``unit``: casework.access._unit_lookup would then take a party's relations as unit-held objects."""
+
+    registered_in = models.ForeignKey(
+        TerritorialUnit,
+        verbose_name=_("registered in (territorial unit)"),
+        help_text=_("The territorial unit of the clerk who registered this record."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Person(RegisteredInUnit):
     """An applicant, holder or complainant: a foreigner, a citizen or a stateless person."""
 
     surname = models.CharField(_("surname"), max_length=100)
@@ -28,20 +49,6 @@ class Person(models.Model):
     residence_country_address = models.CharField(_("address in the country of residence"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
-    # The unit of the clerk who registered the person in the admin (casework.admin.PartyAdmin.save_model): that
-    # unit's clerks see the person before it is a party of anything (casework.access.scope_parties). Null when a
-    # service created it for a filing (a party of the case at once) or an administrator without a unit did.
-    # Not named ``unit``: casework.access._unit_lookup would then take a person's relations as unit-held objects.
-    registered_in = models.ForeignKey(
-        TerritorialUnit,
-        verbose_name=_("registered in (territorial unit)"),
-        help_text=_("The territorial unit of the clerk who registered this record."),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("person")
@@ -56,7 +63,7 @@ class Person(models.Model):
         return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
 
 
-class Organisation(models.Model):
+class Organisation(RegisteredInUnit):
     """An employer: a legal entity (BIN), an individual entrepreneur or an individual (IIN)."""
 
     class Kind(models.TextChoices):
@@ -71,20 +78,6 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
-    # The unit of the clerk who registered the organisation in the admin (casework.admin.PartyAdmin.save_model): that
-    # unit's clerks see the organisation before it is a party of anything (casework.access.scope_parties). Null when a
-    # service created it for a filing (a party of the case at once) or an administrator without a unit did.
-    # Not named ``unit``: casework.access._unit_lookup would then take an organisation's relations as unit-held objects.
-    registered_in = models.ForeignKey(
-        TerritorialUnit,
-        verbose_name=_("registered in (territorial unit)"),
-        help_text=_("The territorial unit of the clerk who registered this record."),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("employer")
