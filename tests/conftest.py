@@ -44,6 +44,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_lingering_database_sessions(django_db_setup, django_db_blocker):
+    """At the end of the session, before the test database is dropped: end the PostgreSQL sessions the live
+    server's request threads still hold (a browser's keep-alive connection keeps such a daemon thread, and its
+    database connection, alive after the server stops), which made the drop fail with "database … is being
+    accessed by other users" (a teardown warning in CI, and a test database left behind)."""
+    yield
+    if not _on_postgres():
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The cache outlives a test's transaction: the public pages' rate-limit counters one test ran up (the access
