@@ -58,13 +58,26 @@ class AttachmentInline(ReadOnlyAdminMixin, GenericTabularInline):
     ct_field = "case_type"
     ct_fk_field = "case_id"
     extra = 0
-    fields = ("doc_type", "download", "content_type", "size", "uploaded_at", "uploaded_by")
+    fields = ("doc_type", "download", "content_type", "size", "content_check", "uploaded_at", "uploaded_by")
     readonly_fields = fields
 
     @admin.display(description=_("file"))
     def download(self, obj):
         url = reverse("casework:attachment", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_filename)
+
+    @admin.display(description=_("opens"))
+    def content_check(self, obj):
+        """casework.documents.check_pending's verdict: the registrar sees a file that cannot be opened."""
+        if obj.content_checked_at is None:
+            return format_html('<span class="content-check pending">{}</span>', _("not checked yet"))
+        if obj.content_problem:
+            from casework.documents import describe_problem
+
+            return format_html(
+                '<strong class="content-check problem">⚠ {}</strong>', describe_problem(obj.content_problem)
+            )
+        return format_html('<span class="content-check ok">✓ {}</span>', _("yes"))
 
 
 class SuspensionInline(ReadOnlyAdminMixin, GenericTabularInline):

@@ -66,6 +66,17 @@ register(
 )
 register(
     PeriodicTaskSpec(
+        name="casework: open newly attached documents in full",
+        task="casework.tasks.check_attached_documents",
+        every_seconds=60,
+        description=(
+            "At filing a document is recognised by its first bytes; this opens each new one in full (PDF pages, "
+            "every image pixel) and flags a file the clerk could not open."
+        ),
+    )
+)
+register(
+    PeriodicTaskSpec(
         name="casework: purge idempotency keys older than 48 h",
         task="casework.tasks.purge_idempotency_records",
         crontab={"minute": "17", "hour": "*"},

@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from casework import outbox, pdf
+from casework import documents, outbox, pdf
 from casework.api.idempotency import RETENTION_HOURS
 from casework.models import IdempotencyRecord
 
@@ -30,3 +30,10 @@ def purge_idempotency_records(older_than_hours: int = RETENTION_HOURS) -> int:
 def render_pending_documents(limit: int = 100) -> dict:
     """Render the documents whose render task was lost (broker down) or failed (casework.pdf.render_due)."""
     return pdf.render_due(limit=limit)
+
+
+@shared_task(ignore_result=True, soft_time_limit=240)
+def check_attached_documents(limit: int = documents.CHECK_BATCH) -> dict:
+    """Open the newly attached documents in full and flag those a clerk could not open
+    (casework.documents.check_pending)."""
+    return documents.check_pending(limit=limit)

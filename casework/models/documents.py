@@ -43,11 +43,20 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"))
     uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
+    # Opened in full in the background (casework.documents.check_pending): at filing only the first bytes say the
+    # type; a file that cannot be opened is flagged for the clerk who checks completeness.
+    content_checked_at = models.DateTimeField(_("content checked at"), null=True, blank=True, editable=False)
+    content_problem = models.CharField(_("content problem"), max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("attached document")
         verbose_name_plural = _("attached documents")
-        indexes = [models.Index(fields=["case_type", "case_id"])]
+        indexes = [
+            models.Index(fields=["case_type", "case_id"]),
+            models.Index(
+                fields=["uploaded_at"], name="attachment_unchecked_idx", condition=models.Q(content_checked_at=None)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_doc_type_display()}: {self.original_filename}"
