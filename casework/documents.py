@@ -196,14 +196,19 @@ def content_problem(content: bytes, content_type: str) -> str:
         return f"unreadable|{kind}|{type(exc).__name__}"
 
 
+CHECK_ATTEMPTS = 2  # a check killed once (a worker restarted mid-file) is tried again; killed twice, it is flagged
+
+
 def check_pending(limit: int = CHECK_BATCH) -> dict:
     """Open the attachments not yet checked (oldest first, ``limit`` at most) and record the result.
 
-    One at a time: a row is claimed ``FOR UPDATE SKIP LOCKED`` and marked "the check did not finish" in a short
-    transaction first, then the file is parsed outside any transaction and the result written. Two workers never
-    check the same file; a worker killed (or timed out) on a pathological file leaves that file flagged for the
-    clerk instead of blocking every later run. Returns {"checked": n, "problems": n}."""
+    One at a time: a row is claimed ``FOR UPDATE SKIP LOCKED`` and its attempt counted in a short transaction,
+    then the file is parsed outside any transaction and the result written. Two workers never check the same
+    file. A check that never finished (the worker killed or timed out on it) is tried once more; after
+    ``CHECK_ATTEMPTS`` the file is flagged "did not finish" for the clerk instead of blocking later runs.
+    Returns {"checked": n, "problems": n}."""
     from django.db import transaction
+    from django.db.models import F
 
     counts = {"checked": 0, "problems": 0}
     for _attempt in range(limit):
@@ -216,16 +221,19 @@ def check_pending(limit: int = CHECK_BATCH) -> dict:
             )
             if attachment is None:
                 break
-            Attachment.objects.filter(pk=attachment.pk).update(
-                content_checked_at=timezone.now(), content_problem="unfinished"
-            )
+            claimed = Attachment.objects.filter(pk=attachment.pk)
+            if attachment.content_check_attempts >= CHECK_ATTEMPTS:
+                claimed.update(content_checked_at=timezone.now(), content_problem="unfinished")
+                counts["checked"] += 1
+                counts["problems"] += 1
+                continue
+            claimed.update(content_check_attempts=F("content_check_attempts") + 1)
         try:
             with attachment.file.open("rb") as handle:
                 problem = content_problem(handle.read(), attachment.content_type)
         except OSError as exc:
             problem = f"missing||{type(exc).__name__}"
-        checked = Attachment.objects.filter(pk=attachment.pk)
-        checked.update(content_checked_at=timezone.now(), content_problem=problem[:300])
+        claimed.update(content_checked_at=timezone.now(), content_problem=problem[:300])
         counts["checked"] += 1
         counts["problems"] += bool(problem)
     return counts

@@ -47,6 +47,7 @@ class Attachment(models.Model):
     # type; a file that cannot be opened is flagged for the clerk who checks completeness.
     content_checked_at = models.DateTimeField(_("content checked at"), null=True, blank=True, editable=False)
     content_problem = models.CharField(_("content problem"), max_length=300, blank=True, editable=False)
+    content_check_attempts = models.PositiveSmallIntegerField(default=0, editable=False)  # checks begun
 
     class Meta:
         verbose_name = _("attached document")

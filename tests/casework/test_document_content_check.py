@@ -81,21 +81,34 @@ def test_the_sweep_checks_each_new_document_once_and_the_clerk_sees_the_bad_one(
 
 
 @pytest.mark.django_db
-def test_a_check_that_never_finishes_leaves_the_file_flagged_not_retried_forever(make_case, monkeypatch):
-    case = make_case()
-    attach(case, "identity_document", "huge.pdf", PDF)
-
-    def killed(*args):
-        raise SystemExit("worker killed mid-parse")
-
+def test_a_check_killed_once_is_tried_again_and_passes(make_case, monkeypatch):
+    attach(make_case(), "identity_document", "passport.pdf", PDF)
     monkeypatch.setattr(documents, "content_problem", killed)
     with pytest.raises(SystemExit):
-        check_pending()
+        check_pending()  # e.g. a deploy restarted the worker mid-file
     monkeypatch.undo()
+    assert Attachment.objects.get().content_checked_at is None
+    assert check_pending() == {"checked": 1, "problems": 0}
+    assert Attachment.objects.get().content_problem == ""
+
+
+@pytest.mark.django_db
+def test_a_check_that_never_finishes_leaves_the_file_flagged_not_retried_forever(make_case, monkeypatch):
+    attach(make_case(), "identity_document", "huge.pdf", PDF)
+    monkeypatch.setattr(documents, "content_problem", killed)
+    for _ in range(documents.CHECK_ATTEMPTS):
+        with pytest.raises(SystemExit):
+            check_pending()
+    monkeypatch.undo()
+    assert check_pending() == {"checked": 1, "problems": 1}  # flagged, not parsed a third time
     attachment = Attachment.objects.get()
     assert attachment.content_checked_at is not None
     assert describe_problem(attachment.content_problem).startswith("The check of this file did not finish")
     assert check_pending() == {"checked": 0, "problems": 0}
+
+
+def killed(*args):
+    raise SystemExit("worker killed mid-parse")
 
 
 @pytest.mark.django_db
