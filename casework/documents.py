@@ -162,7 +162,7 @@ def describe_problem(problem: str) -> str:
     if text is None:
         return problem
     kind, error = (parts + ["", ""])[:2]
-    return str(text) % {"kind": kind, "error": error} if "%(" in str(text) else str(text)
+    return str(text) % {"kind": kind, "error": error}  # a text without placeholders comes back unchanged
 
 
 def content_problem(content: bytes, content_type: str) -> str:

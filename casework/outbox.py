@@ -55,15 +55,25 @@ def backoff(attempts: int) -> timedelta:
 # --- publishing ----------------------------------------------------------------------------------
 
 
+def _subscriptions():
+    """The subscriptions that receive events: active, of an active client whose key is not revoked."""
+    return WebhookSubscription.objects.filter(
+        is_active=True, client__is_active=True, client__revoked_at__isnull=True
+    ).order_by("pk")
+
+
+def _event_time(at) -> str:
+    """``at`` (default now) as the event's "at": office-local ISO 8601 to the second (API.md)."""
+    return timezone.localtime(at or timezone.now()).isoformat(timespec="seconds")
+
+
 def publish(event: str, payload: dict, *, clients=None) -> list[OutboxMessage]:
     """Queue ``{"event": event, **payload}`` for every active subscription to ``event``.
 
     Call it inside the service's ``transaction.atomic()``. ``clients`` (ApiClient or ids) limits the
     audience, e.g. to the client that filed the application; None sends to every subscriber.
     """
-    subscriptions = WebhookSubscription.objects.filter(
-        is_active=True, client__is_active=True, client__revoked_at__isnull=True
-    )
+    subscriptions = _subscriptions()
     if clients is not None:
         subscriptions = subscriptions.filter(client__in=clients)
     event_id = uuid.uuid4()
@@ -82,8 +92,7 @@ def publish(event: str, payload: dict, *, clients=None) -> list[OutboxMessage]:
 
 def publish_status_changed(number: str, status: str, at=None, *, clients=None) -> list[OutboxMessage]:
     """The event API.md fixes: {"event": "application.status_changed", "number", "status", "at"}."""
-    at = timezone.localtime(at or timezone.now()).isoformat(timespec="seconds")
-    return publish(STATUS_CHANGED, {"number": number, "status": status, "at": at}, clients=clients)
+    return publish(STATUS_CHANGED, {"number": number, "status": status, "at": _event_time(at)}, clients=clients)
 
 
 def publish_status_changed_many(changes, at=None) -> int:
@@ -91,15 +100,9 @@ def publish_status_changed_many(changes, at=None) -> int:
     subscription query and, on PostgreSQL, one INSERT … SELECT (set-based jobs: a day's expiries; no Python
     object per message). Each change is its own event (its own event id, shared by its subscriptions' messages,
     as ``publish`` does); the same rows on every backend (tests/casework/test_outbox.py)."""
-    at = timezone.localtime(at or timezone.now()).isoformat(timespec="seconds")
+    at = _event_time(at)
     changes = list(changes)
-    subscriptions = [
-        s
-        for s in WebhookSubscription.objects.filter(
-            is_active=True, client__is_active=True, client__revoked_at__isnull=True
-        ).order_by("pk")
-        if s.wants(STATUS_CHANGED)
-    ]
+    subscriptions = [s for s in _subscriptions() if s.wants(STATUS_CHANGED)]
     if not subscriptions or not changes:
         return 0
     connection = connections[router.db_for_write(OutboxMessage)]

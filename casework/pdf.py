@@ -67,7 +67,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import NumberSequence
 from .models.issued import DocumentKind, DocumentLanguage, DocumentStatus, IssuedDocument
-from .models.rendering import DocumentRenderRequest
+from .models.rendering import OPEN_RENDER_STATUSES, DocumentRenderRequest
 
 logger = logging.getLogger(__name__)
 
@@ -600,7 +600,7 @@ def render_backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(6 * 3600, base * 2 ** max(0, attempts - 1)))
 
 
-OPEN_REQUEST_STATUSES = (DocumentRenderRequest.Status.PENDING, DocumentRenderRequest.Status.FAILED)
+OPEN_REQUEST_STATUSES = OPEN_RENDER_STATUSES  # pending, failed: one definition with the unique constraint
 
 
 def _requests_of(case_type_id: int, case_pk: int, kind: str, language: str):

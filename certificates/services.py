@@ -120,20 +120,13 @@ def _rule(name: str, code: str, reason: str) -> RuleViolation:
 # --------------------------------------------------------------------------------------------------
 
 
-def _documents_hook(name: str):
-    try:
-        from . import documents  # written by the documents engine; absent until it lands
-    except ImportError:
-        return None
-    return getattr(documents, name, None)
-
-
 def in_transaction(name: str, *args: Any) -> None:
     """Call ``certificates.documents.<name>(*args)`` now, inside the caller's transaction: for hooks that only
-    write rows (render requests) and leave the slow work to after the commit. A failure undoes the step."""
-    hook = _documents_hook(name)
-    if hook is not None:
-        hook(*args)
+    write rows (render requests, document statuses) and leave the slow work to after the commit. A failure
+    undoes the step."""
+    from . import documents  # imported here: certificates.documents imports this module's models and rules
+
+    getattr(documents, name)(*args)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .issued import DocumentKind, DocumentLanguage
 
+# A request still to be done (the sweep takes it; at most one per document: render_request_one_open).
+OPEN_RENDER_STATUSES = ("pending", "failed")
+
 
 class DocumentRenderRequest(models.Model):
     class Status(models.TextChoices):
@@ -46,7 +49,7 @@ class DocumentRenderRequest(models.Model):
             # looking first (one statement fewer per step, and two concurrent steps cannot both add one).
             models.UniqueConstraint(
                 fields=["case_type", "case_id", "kind", "language"],
-                condition=models.Q(status__in=["pending", "failed"]),
+                condition=models.Q(status__in=list(OPEN_RENDER_STATUSES)),
                 name="render_request_one_open",
             )
         ]
