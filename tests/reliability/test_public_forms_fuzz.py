@@ -50,6 +50,7 @@ from casework.models import Case
 from casework.models.parties import phone_validator
 from casework.public.forms import DocumentField, validate_person_name, validate_printable
 from tests.factories import DistrictFactory, RegionFactory, make_identifier
+from tests.public_pages import receipt
 from tests.samples import EXE, PDF, jpeg, padded_pdf, png
 
 pytestmark = pytest.mark.django_db
@@ -594,18 +595,20 @@ def fl_change(kind: str, intra: bool):
     return valid
 
 
+def file_valid(client, path: str, body: dict):
+    """POST a generated valid body (its uploads built) as a browser would; the filing must be accepted (302)."""
+    response = client.post(path, {k: v.build() if isinstance(v, Upload) else v for k, v in body.items()})
+    assert response.status_code == 302, response.status_code
+    return response
+
+
 def setup_fee(ctx: Ctx) -> None:
     from permits.foreign_labour.models import ForeignLabourPermitApplication
     from tests.permits.test_public_foreign_labour import _to_fee_step
 
     setup_region(ctx)
-    body = _first(fl_issue(ctx))
-    response = ctx.client.post(
-        "/permits/foreign-labour/issue/", {k: v.build() if isinstance(v, Upload) else v for k, v in body.items()}
-    )
-    assert response.status_code == 302, response.status_code
-    html = ctx.client.get(response["Location"]).content.decode()
-    ctx.objects["code"] = re.search(r'id="access-code-value">([^<]+)<', html).group(1)
+    response = file_valid(ctx.client, "/permits/foreign-labour/issue/", _first(fl_issue(ctx)))
+    _html, ctx.objects["code"] = receipt(ctx.client, response)
     ctx.objects["application"] = _to_fee_step(ForeignLabourPermitApplication.objects.get())
 
 
@@ -685,11 +688,7 @@ def registration(ctx: Ctx, unemployed: bool):
 def setup_complaint(ctx: Ctx) -> None:
     """An applicant who filed a certificate application in this browser: the only way to the complaint form."""
     setup_certificates(ctx)
-    body = _first(certificate_issue(ctx))
-    response = ctx.client.post(
-        "/certificates/apply/issue/", {k: v.build() if isinstance(v, Upload) else v for k, v in body.items()}
-    )
-    assert response.status_code == 302, response.status_code
+    file_valid(ctx.client, "/certificates/apply/issue/", _first(certificate_issue(ctx)))
     from casework.public import session
 
     ctx.objects["handle"] = next(iter(ctx.client.session[session.SESSION_KEY]))
@@ -714,14 +713,9 @@ def complaint(ctx: Ctx):
 
 def setup_tracking(ctx: Ctx) -> None:
     setup_certificates(ctx)
-    body = _first(certificate_issue(ctx))
     filer = Client(HTTP_ACCEPT_LANGUAGE="en")
-    response = filer.post(
-        "/certificates/apply/issue/", {k: v.build() if isinstance(v, Upload) else v for k, v in body.items()}
-    )
-    assert response.status_code == 302
-    html = filer.get(response["Location"]).content.decode()
-    ctx.objects["code"] = re.search(r'id="access-code-value">([^<]+)<', html).group(1)
+    response = file_valid(filer, "/certificates/apply/issue/", _first(certificate_issue(ctx)))
+    _html, ctx.objects["code"] = receipt(filer, response)
     from certificates.models import CertificateApplication
 
     ctx.objects["application"] = CertificateApplication.objects.get()
